@@ -1,0 +1,39 @@
+import importlib.util
+
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core import views as core_views
+
+admin.site.site_header = _("Data-security incident & governance administration")
+admin.site.site_title = _("Incident & governance admin")
+admin.site.index_title = _("Compliance administration")
+
+URL_APPS = {"accounts", "deadlines", "notifications", "governance", "incidents", "reporting", "training", "integrations"}
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+# Each installed app that has a urls module mounts it at the root (its paths carry their prefix).
+for app_config in apps.get_app_configs():
+    if app_config.name in URL_APPS and importlib.util.find_spec(f"{app_config.name}.urls"):
+        urlpatterns.append(path("", include(f"{app_config.name}.urls")))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

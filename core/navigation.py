@@ -1,0 +1,33 @@
+"""Navigation registry: each app adds its own entries from AppConfig.ready(), so the base
+template shows a page only once the feature behind it exists."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NavItem:
+    section: str  # "compliance", "incidents", "my" (staff), "audit"
+    label: str
+    url_name: str
+    roles: frozenset = field(default_factory=frozenset)  # empty: every signed-in user
+    order: int = 100
+
+
+SECTIONS = {
+    "my": 10,
+    "incidents": 20,
+    "compliance": 30,
+    "audit": 40,
+}
+
+_items: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    if all(i.url_name != item.url_name for i in _items):
+        _items.append(item)
+
+
+def items_for(roles: set[str]) -> list[NavItem]:
+    visible = [i for i in _items if not i.roles or (set(i.roles) & roles)]
+    return sorted(visible, key=lambda i: (SECTIONS.get(i.section, 99), i.order))
