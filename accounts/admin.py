@@ -25,6 +25,17 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "display_name", "email", "phone"]
     autocomplete_fields = ["manager"]
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Position"), {"fields": ("display_name", "phone", "department", "job_role", "manager",
-                                    "preferred_language")}),
+        (
+            _("Position"),
+            {
+                "fields": (
+                    "display_name",
+                    "phone",
+                    "department",
+                    "job_role",
+                    "manager",
+                    "preferred_language",
+                )
+            },
+        ),
     )

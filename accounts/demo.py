@@ -25,7 +25,14 @@ USERS = [
     # username, display name, department, job role, role, manager
     ("admin", "系统管理员", "info-tech", "data-admin", Role.ADMINISTRATOR, None),
     ("compliance", "王合规", "compliance", "compliance-specialist", Role.COMPLIANCE_OFFICER, None),
-    ("compliance2", "赵审核", "compliance", "compliance-specialist", Role.COMPLIANCE_OFFICER, "compliance"),
+    (
+        "compliance2",
+        "赵审核",
+        "compliance",
+        "compliance-specialist",
+        Role.COMPLIANCE_OFFICER,
+        "compliance",
+    ),
     ("handler", "李处置", "info-tech", "security-engineer", Role.INCIDENT_HANDLER, "compliance"),
     ("handler2", "陈应急", "info-tech", "security-engineer", Role.INCIDENT_HANDLER, "handler"),
     ("auditor", "刘审计", "risk", "compliance-specialist", Role.AUDITOR, None),
@@ -44,7 +51,7 @@ def seed_people():
     roles = {}
     for code, name in JOB_ROLES:
         roles[code], _ = JobRole.objects.get_or_create(code=code, defaults={"name": name})
-    lines = ["", "Demo logins (password for all: %s):" % DEMO_PASSWORD]
+    lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     users = {}
     for username, display, dept, job, role, manager in USERS:
         user, created = User.objects.get_or_create(

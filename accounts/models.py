@@ -16,7 +16,11 @@ class Department(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent department"),
     )
 
@@ -36,7 +40,8 @@ class JobRole(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     description = models.TextField(_("description"), blank=True)
     handles_data = models.BooleanField(
-        _("touches regulatory data"), default=True,
+        _("touches regulatory data"),
+        default=True,
         help_text=_("Holders of this role are data contacts in the standard's sense."),
     )
 
@@ -50,23 +55,41 @@ class JobRole(TimeStampedModel):
 
 
 class User(AbstractUser):
-    display_name = models.CharField(_("display name"), max_length=60, blank=True,
-                                    help_text=_("Full name as shown to colleagues, e.g. 张伟"))
+    display_name = models.CharField(
+        _("display name"),
+        max_length=60,
+        blank=True,
+        help_text=_("Full name as shown to colleagues, e.g. 张伟"),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="members",
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("department"),
     )
     job_role = models.ForeignKey(
-        JobRole, on_delete=models.SET_NULL, null=True, blank=True, related_name="holders",
+        JobRole,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="holders",
         verbose_name=_("job role"),
     )
     manager = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
         verbose_name=_("manager"),
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, default="zh-hans",
+        _("preferred language"),
+        max_length=10,
+        default="zh-hans",
         choices=[("zh-hans", "简体中文"), ("en", "English")],
     )
 

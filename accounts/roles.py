@@ -29,8 +29,11 @@ _GRANTS: dict[str, set[str]] = {
     Role.ADMINISTRATOR: {"*.*"},
     Role.AUDITOR: {"*.view_*"},
     Role.COMPLIANCE_OFFICER: {
-        "accounts.view_*", "accounts.add_user", "accounts.change_user",
-        "accounts.*_department", "accounts.*_jobrole",
+        "accounts.view_*",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.*_department",
+        "accounts.*_jobrole",
     },
     Role.INCIDENT_HANDLER: {"accounts.view_department", "accounts.view_jobrole"},
     Role.STAFF: set(),

@@ -8,8 +8,9 @@ from .context import Channel
 class AuditEntry(AbstractLogEntry):
     """django-auditlog's entry plus the channel and a hash chain that makes tampering visible."""
 
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices,
-                               default=Channel.SYSTEM, db_index=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.SYSTEM, db_index=True
+    )
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True)
 

@@ -15,7 +15,16 @@ admin.site.site_header = _("Data-security incident & governance administration")
 admin.site.site_title = _("Incident & governance admin")
 admin.site.index_title = _("Compliance administration")
 
-URL_APPS = {"accounts", "deadlines", "notifications", "governance", "incidents", "reporting", "training", "integrations"}
+URL_APPS = {
+    "accounts",
+    "deadlines",
+    "notifications",
+    "governance",
+    "incidents",
+    "reporting",
+    "training",
+    "integrations",
+}
 
 urlpatterns = [
     path("", core_views.home, name="home"),
