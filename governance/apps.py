@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Governance")
+
+    def ready(self):
+        from audit.registry import audit_register
+
+        from . import models
+
+        for model in (models.Counterparty, models.CounterpartyContact, models.CooperationAgreement):
+            audit_register(model)
