@@ -68,8 +68,11 @@ def sync_role_permissions(using="default") -> None:
 
 
 def sync_role_permissions_receiver(sender, using="default", **kwargs):
-    # Run once per migrate, after the last app's permissions were created.
-    if getattr(sender, "label", None) != "accounts":
+    # post_migrate is sent per app in INSTALLED_APPS order and each app's permissions are created
+    # on its own signal: sync once, on the last app's.
+    from django.apps import apps
+
+    if sender.label != list(apps.get_app_configs())[-1].label:
         return
     sync_role_permissions(using=using)
 

@@ -1,0 +1,30 @@
+# Shared by scripts/run and scripts/test (sourced, not executed).
+
+setup_venv() {
+  local extras="$1"
+  local py=${PYTHON:-python3}
+  [ -x .venv/bin/python ] || "$py" -m venv .venv
+  # Reinstall only when pyproject.toml changed since the last install.
+  local stamp=".venv/.installed${extras:+-$extras}"
+  local want
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+    echo "$want" >"$stamp"
+  fi
+}
+
+# Chinese PDFs need a CJK font; Debian's fonts-noto-cjk is installed when missing and possible.
+ensure_cjk_font() {
+  if command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh 2>/dev/null | head -n1)" ]; then
+    return 0
+  fi
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "Installing a CJK font (fonts-noto-cjk) for Chinese PDFs..."
+    (apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 ||
+      (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1)) && return 0
+  fi
+  echo "WARNING: no Chinese font found; install fonts-noto-cjk (or fonts-wqy-zenhei) for PDFs." >&2
+  return 1
+}

@@ -1,0 +1,34 @@
+"""Signs in as each demo user against a running server and checks the admin speaks Chinese."""
+
+import re
+import sys
+
+import requests
+
+BASE = sys.argv[1].rstrip("/")
+PASSWORD = "Demo-2026!"
+
+
+def login(username):
+    s = requests.Session()
+    page = s.get(f"{BASE}/accounts/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    r = s.post(
+        f"{BASE}/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{BASE}/accounts/login/"},
+        timeout=10,
+    )
+    assert r.url.rstrip("/") == BASE, f"{username}: login failed (ended at {r.url})"
+    return s
+
+
+for name in ("admin", "compliance", "handler", "auditor", "staff"):
+    login(name)
+admin_index = login("compliance").get(f"{BASE}/admin/", timeout=10)
+assert (
+    admin_index.status_code == 200 and "站点管理" in admin_index.text or "管理" in admin_index.text
+), "admin is not in Chinese"
+health = requests.get(f"{BASE}/health/", timeout=10).json()
+assert health["database"]["status"] == "up", health
+print("demo logins OK; admin in Chinese; health:", health["status"])
