@@ -1,0 +1,13 @@
+"""Signals other apps (reporting, training) build on. Sent inside the writing transaction, so a
+receiver's writes (e.g. report deadlines) commit or roll back with the change itself.
+
+incident_graded(sender=Incident, incident, old_grade, new_grade, actor, reason)
+    after a first grading (old_grade == "") and after every regrade.
+incident_resolved(sender=Incident, incident, actor)
+    after the case moves to resolved (incident.resolved_at is set).
+"""
+
+from django.dispatch import Signal
+
+incident_graded = Signal()
+incident_resolved = Signal()
