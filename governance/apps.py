@@ -11,5 +11,21 @@ class GovernanceConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Counterparty, models.CounterpartyContact, models.CooperationAgreement):
+        for model in (
+            models.Counterparty,
+            models.CounterpartyContact,
+            models.CooperationAgreement,
+            models.SharingRegistration,
+            models.SharingLogEntry,
+            models.ContactRoleAssignment,
+            models.MeetingSchedule,
+            models.Meeting,
+            models.MeetingAttendee,
+            models.MeetingDecision,
+            models.ActionItem,
+            models.MeetingAttachment,
+            models.Obligation,
+            models.ObligationPeriod,
+            models.ObligationEvidence,
+        ):
             audit_register(model)
