@@ -1,10 +1,14 @@
+from auditlog.cid import set_cid
 from auditlog.middleware import AuditlogMiddleware
 
-from .context import Channel, channel
+from .context import Channel, RequestActor, acting_as, channel
 
 
-class AuditContextMiddleware(AuditlogMiddleware):
-    """Sets the actor (django-auditlog) and the channel for everything a request changes."""
+class AuditContextMiddleware:
+    """Sets the actor, remote address and channel for everything a request changes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
 
     def __call__(self, request):
         path = request.path_info
@@ -14,5 +18,11 @@ class AuditContextMiddleware(AuditlogMiddleware):
             value = Channel.API
         else:
             value = Channel.WEB
-        with channel(value):
-            return super().__call__(request)
+        set_cid(request)
+        remote_addr = AuditlogMiddleware._get_remote_addr(request)
+        remote_port = AuditlogMiddleware._get_remote_port(request)
+        with (
+            channel(value),
+            acting_as(RequestActor(request), remote_addr=remote_addr, remote_port=remote_port),
+        ):
+            return self.get_response(request)

@@ -1,11 +1,69 @@
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from .models import AuditEntry
+from . import exports
+from .selectors import change_rows, filter_entries
+
+PAGE_SIZE = 50
+VIEW_PERMISSION = "audit.view_auditentry"
 
 
+def _invalid(entries):
+    return HttpResponseBadRequest(
+        _("Invalid filter: %(errors)s") % {"errors": entries.errors.as_text()},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _filename(ext: str) -> str:
+    return f"audit-log-{timezone.localtime():%Y%m%d-%H%M%S}.{ext}"
+
+
+@require_GET
 @login_required
-@permission_required("audit.view_auditentry", raise_exception=True)
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def audit_log(request):
-    entries = AuditEntry.objects.select_related("actor", "content_type").order_by("-id")[:200]
-    return render(request, "audit/log.html", {"entries": entries})
+    entries = filter_entries(request.GET, request=request)
+    # An invalid filter shows its error and no rows, never the unfiltered log.
+    queryset = entries.qs if entries.is_valid() else entries.queryset.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(entry, change_rows(entry)) for entry in page.object_list]
+    return render(
+        request,
+        "audit/log.html",
+        {"filter": entries, "page": page, "rows": rows},
+    )
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def export_csv(request):
+    entries = filter_entries(request.GET, request=request)
+    if not entries.is_valid():
+        return _invalid(entries)
+    response = StreamingHttpResponse(
+        exports.csv_lines(entries.qs), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def export_xlsx(request):
+    entries = filter_entries(request.GET, request=request)
+    if not entries.is_valid():
+        return _invalid(entries)
+    return FileResponse(
+        exports.xlsx_file(entries.qs),
+        as_attachment=True,
+        filename=_filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
