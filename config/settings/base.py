@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "audit",
+    "deadlines",
+    "notifications",
     # domain apps
     "governance",
     "incidents",
@@ -71,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },

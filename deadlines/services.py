@@ -1,0 +1,212 @@
+"""Writes on deadlines. Call them inside your own transaction.atomic() block: the deadline then
+commits (or rolls back) with your change. Nothing here talks to the broker."""
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+
+from . import signals
+from .models import Deadline, DeadlineKind
+from .schedule import StepSpec, next_fire_at
+
+
+def _acting(actor):
+    """Attribute the audit entries of this write to `actor` (the audit app's actor context)."""
+    from contextlib import nullcontext
+
+    from audit import context
+
+    acting_as = getattr(context, "acting_as", None)
+    if actor is None or acting_as is None:
+        return nullcontext()
+    return acting_as(actor)
+
+
+def kind_get(kind) -> DeadlineKind:
+    if isinstance(kind, DeadlineKind):
+        return kind
+    found = DeadlineKind.objects.select_related("policy").filter(code=kind).first()
+    if found is None:
+        raise ApplicationError(
+            _("Unknown deadline kind %(code)s.") % {"code": kind}, extra={"code": "unknown_kind"}
+        )
+    return found
+
+
+def step_specs(kind: DeadlineKind) -> list[StepSpec]:
+    if kind.policy_id is None:
+        return []
+    return [
+        StepSpec(s.id, s.offset_seconds, s.repeat_seconds)
+        for s in kind.policy.steps.all().order_by("offset_seconds", "id")
+    ]
+
+
+def _check_due(due_at):
+    if not isinstance(due_at, datetime) or timezone.is_naive(due_at):
+        raise ApplicationError(_("A due time must be a date and time with a time zone."))
+
+
+def deadline_create(
+    *,
+    subject,
+    kind,
+    due_at: datetime,
+    owner=None,
+    owner_role: str = "",
+    title: str = "",
+    calendar_confirmed: bool = True,
+    url: str = "",
+    actor=None,
+    now: datetime | None = None,
+) -> Deadline:
+    """A new open deadline on `subject` (any saved model instance). Steps that would have
+    fired before now are skipped; the sweeper handles the rest."""
+    _check_due(due_at)
+    if subject is None or subject.pk is None:
+        raise ApplicationError(_("A deadline needs a saved subject."))
+    kind = kind_get(kind)
+    now = now or timezone.now()
+    with transaction.atomic(), _acting(actor):
+        deadline = Deadline.objects.create(
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=subject.pk,
+            kind=kind,
+            title=(str(title) or str(kind.label))[:300],
+            url=url or "",
+            due_at=due_at,
+            owner=owner,
+            owner_role=owner_role or "",
+            calendar_confirmed=calendar_confirmed,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            fired_until=now,
+            next_fire_at=next_fire_at(step_specs(kind), due_at, now),
+        )
+    return deadline
+
+
+def _locked(deadline: Deadline) -> Deadline:
+    return (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("kind__policy")
+        .get(pk=deadline.pk)
+    )
+
+
+def _refresh(target: Deadline, source: Deadline) -> Deadline:
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    return target
+
+
+def deadline_move(
+    *,
+    deadline: Deadline,
+    due_at: datetime,
+    reason: str = "",
+    actor=None,
+    calendar_confirmed: bool | None = None,
+    now: datetime | None = None,
+) -> Deadline:
+    """A new due time for an open or missed deadline. Its reminders start over for the new
+    time (steps already past are skipped); a missed deadline moved into the future reopens."""
+    _check_due(due_at)
+    now = now or timezone.now()
+    with transaction.atomic(), _acting(actor):
+        row = _locked(deadline)
+        if not row.is_active:
+            raise ApplicationError(
+                _("This deadline is %(state)s and can no longer be moved.")
+                % {"state": row.get_state_display()}
+            )
+        row.due_at = due_at
+        row.revision += 1
+        row.state_reason = str(reason)[:500]
+        if row.state == Deadline.State.MISSED and due_at > now:
+            row.state = Deadline.State.OPEN
+            row.missed_at = None
+        if calendar_confirmed is not None:
+            row.calendar_confirmed = calendar_confirmed
+        row.fired_until = now
+        row.next_fire_at = next_fire_at(step_specs(row.kind), due_at, now)
+        row.save()
+    return _refresh(deadline, row)
+
+
+def deadline_meet(*, deadline: Deadline, met_at: datetime | None = None, actor=None) -> Deadline:
+    """Record the obligation as fulfilled; later steps stop. Meeting a missed deadline records
+    a late fulfilment (`missed_at` stays set). Meeting it twice changes nothing."""
+    now = timezone.now()
+    with transaction.atomic(), _acting(actor):
+        row = _locked(deadline)
+        if row.state == Deadline.State.MET:
+            return _refresh(deadline, row)
+        if not row.is_active:
+            raise ApplicationError(
+                _("This deadline is %(state)s and cannot be met.")
+                % {"state": row.get_state_display()}
+            )
+        row.state = Deadline.State.MET
+        row.met_at = met_at or now
+        row.closed_at = now
+        row.next_fire_at = None
+        row.save()
+        signals.deadline_met.send(sender=Deadline, deadline=row)
+    return _refresh(deadline, row)
+
+
+def deadline_cancel(
+    *, deadline: Deadline, reason: str = "", actor=None, waive: bool = False
+) -> Deadline:
+    """Close a deadline that no longer applies (cancelled) or is excused (waived, with a
+    reason); later steps stop."""
+    target = Deadline.State.WAIVED if waive else Deadline.State.CANCELLED
+    if waive and not str(reason).strip():
+        raise ApplicationError(_("Say why the deadline is waived."))
+    with transaction.atomic(), _acting(actor):
+        row = _locked(deadline)
+        if row.state == target:
+            return _refresh(deadline, row)
+        if not row.is_active:
+            raise ApplicationError(
+                _("This deadline is %(state)s and cannot be closed again.")
+                % {"state": row.get_state_display()}
+            )
+        row.state = target
+        row.state_reason = str(reason)[:500]
+        row.closed_at = timezone.now()
+        row.next_fire_at = None
+        row.save()
+    return _refresh(deadline, row)
+
+
+def deadlines_for(subject, kind=None):
+    """A subject's deadlines (all states), earliest due first."""
+    qs = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+    ).select_related("kind", "owner")
+    if kind is not None:
+        qs = qs.filter(kind__code=kind) if isinstance(kind, str) else qs.filter(kind=kind)
+    return qs.order_by("due_at", "id")
+
+
+def policy_reschedule(*, policy, now: datetime | None = None) -> int:
+    """After an officer edits a policy's steps: recompute when the active deadlines of its kinds
+    fire next. Steps already handled stay handled."""
+    now = now or timezone.now()
+    changed = 0
+    kinds = DeadlineKind.objects.filter(policy=policy).select_related("policy")
+    with transaction.atomic():
+        for kind in kinds:
+            specs = step_specs(kind)
+            rows = Deadline.objects.filter(kind=kind, state__in=Deadline.ACTIVE_STATES)
+            for row in rows.select_for_update().only("id", "due_at", "fired_until"):
+                nxt = next_fire_at(specs, row.due_at, row.fired_until or now)
+                Deadline.objects.filter(pk=row.pk).update(next_fire_at=nxt)
+                changed += 1
+    return changed

@@ -1,0 +1,21 @@
+import os
+
+from celery import shared_task
+from django.conf import settings
+
+from audit.context import Channel, channel
+
+
+def _loop_seconds() -> float:
+    if "DEADLINES_SWEEP_LOOP_SECONDS" in os.environ:
+        return float(os.environ["DEADLINES_SWEEP_LOOP_SECONDS"])
+    return float(getattr(settings, "DEADLINES_SWEEP_LOOP_SECONDS", 55))
+
+
+@shared_task(name="deadlines.sweep", ignore_result=True)
+def sweep():
+    """Scheduled by beat every minute; keeps sweeping (every second) for most of the minute."""
+    from .sweeper import sweep_for
+
+    with channel(Channel.TASK):
+        sweep_for(seconds=_loop_seconds(), poll=1.0)

@@ -1,0 +1,117 @@
+"""Transports. Each raises TransportError, which says whether trying again can help."""
+
+import base64
+import hashlib
+import hmac
+import json
+import smtplib
+import time
+import urllib.parse
+
+import requests
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Outbox, WebhookEndpoint
+
+
+class TransportError(Exception):
+    def __init__(self, message: str, *, retryable: bool = True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def absolute_url(url: str) -> str:
+    if not url or "://" in url:
+        return url
+    base = getattr(settings, "SITE_URL", "") or ""
+    return base.rstrip("/") + url if base else url
+
+
+def email_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
+    with translation.override(row.language):
+        context = {"row": row, "link": absolute_url(row.url), "site_name": settings.SITE_NAME}
+        text = render_to_string("notifications/email/message.txt", context)
+        html = render_to_string("notifications/email/message.html", context)
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=text,
+        to=[row.recipient.email],
+        connection=connection,
+        headers={
+            "Message-ID": row.message_id,
+            "X-Dedupe-Key": row.key,
+            "X-Outbox-Attempt": str(row.attempts),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_email(row: Outbox, connection) -> None:
+    if row.recipient is None or not row.recipient.email:
+        raise TransportError("recipient has no e-mail address", retryable=False)
+    try:
+        email_message(row, connection).send(fail_silently=False)
+    # Every SMTP refusal is retried with backoff (a "permanent" 5xx is often a transient
+    # policy or quota answer in practice); after NOTIFICATIONS_MAX_ATTEMPTS the row is dead.
+    except (smtplib.SMTPException, OSError) as exc:
+        raise TransportError(f"{type(exc).__name__}: {exc}")
+
+
+def webhook_payload(row: Outbox, endpoint: WebhookEndpoint) -> dict:
+    text = row.subject if not row.body else f"{row.subject}\n{row.body}"
+    link = absolute_url(row.url)
+    if link:
+        text = f"{text}\n{link}"
+    if endpoint.style in (WebhookEndpoint.Style.WECOM, WebhookEndpoint.Style.DINGTALK):
+        return {"msgtype": "text", "text": {"content": text}}
+    return {
+        "id": row.key,
+        "subject": row.subject,
+        "body": row.body,
+        "url": link,
+        "scheduled_for": row.scheduled_for.isoformat(),
+        "deadline_id": row.deadline_id,
+    }
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def post_webhook(row: Outbox, session: requests.Session | None = None) -> None:
+    endpoint = row.endpoint
+    if endpoint is None:
+        raise TransportError("the webhook endpoint was removed", retryable=False)
+    body = json.dumps(webhook_payload(row, endpoint), ensure_ascii=False).encode()
+    timestamp = str(int(time.time() * 1000))
+    url = endpoint.url
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "X-Delivery-Id": row.key,
+        "X-Timestamp": timestamp,
+    }
+    if endpoint.secret:
+        headers["X-Signature"] = "sha256=" + sign(endpoint.secret, timestamp, body)
+        if endpoint.style == WebhookEndpoint.Style.DINGTALK:
+            # DingTalk's own scheme: base64(HMAC-SHA256("timestamp\nsecret")) in the query.
+            digest = hmac.new(
+                endpoint.secret.encode(), f"{timestamp}\n{endpoint.secret}".encode(), hashlib.sha256
+            ).digest()
+            query = urllib.parse.urlencode(
+                {"timestamp": timestamp, "sign": base64.b64encode(digest).decode()}
+            )
+            url = f"{url}{'&' if '?' in url else '?'}{query}"
+    try:
+        response = (session or requests).post(
+            url, data=body, headers=headers, timeout=endpoint.timeout_seconds
+        )
+    except requests.RequestException as exc:
+        raise TransportError(f"{type(exc).__name__}: {exc}")
+    if response.status_code >= 500 or response.status_code == 429:
+        raise TransportError(f"HTTP {response.status_code}")
+    if response.status_code >= 400:
+        raise TransportError(f"HTTP {response.status_code}: {response.text[:200]}", retryable=False)

@@ -1,0 +1,26 @@
+"""Tunables. Each is a Django setting, overridable by an environment variable of the same name
+(read strictly: a malformed value fails at start-up)."""
+
+import os
+
+from django.conf import settings
+
+DEFAULTS = {
+    "NOTIFICATIONS_MAX_ATTEMPTS": 8,  # then the row is dead
+    "NOTIFICATIONS_RETRY_BASE_SECONDS": 30,  # backoff: base * 2 ** (attempts - 1) ...
+    "NOTIFICATIONS_RETRY_MAX_SECONDS": 3600,  # ... capped here
+    "NOTIFICATIONS_LEASE_SECONDS": 300,  # a row "sending" longer than this: its worker died
+    "NOTIFICATIONS_REQUEUE_SECONDS": 120,  # a pending row not delivered by then is re-enqueued
+    "NOTIFICATIONS_TASK_BATCH": 100,  # outbox ids per delivery task
+}
+
+
+def get(name: str) -> int:
+    if name in os.environ:
+        return int(os.environ[name])
+    return int(getattr(settings, name, DEFAULTS[name]))
+
+
+def backoff_seconds(attempts: int) -> int:
+    base = get("NOTIFICATIONS_RETRY_BASE_SECONDS")
+    return min(base * 2 ** max(attempts - 1, 0), get("NOTIFICATIONS_RETRY_MAX_SECONDS"))
