@@ -143,3 +143,16 @@ def test_nav_item_for_readers(client_for, auditor, staff):
         i["url"] for _s, items in (response.context or {}).get("nav_sections", []) for i in items
     ]
     assert "/audit/" not in urls
+
+
+def test_page_is_in_chinese_by_default(client_for, auditor, log):
+    content = client_for(auditor).get("/audit/").content.decode()
+    assert "审计日志" in content
+    assert "导出 CSV" in content
+    assert "更新" in content  # auditlog's action label, translated by our catalogue
+
+
+def test_api_schema_includes_the_read_only_endpoints(client_for, administrator):
+    schema = client_for(administrator).get("/api/schema/", {"format": "json"}).json()
+    assert set(schema["paths"]["/api/audit/entries/"]) == {"get"}
+    assert set(schema["paths"]["/api/audit/entries/{id}/"]) == {"get"}
