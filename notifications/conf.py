@@ -24,3 +24,12 @@ def get(name: str) -> int:
 def backoff_seconds(attempts: int) -> int:
     base = get("NOTIFICATIONS_RETRY_BASE_SECONDS")
     return min(base * 2 ** max(attempts - 1, 0), get("NOTIFICATIONS_RETRY_MAX_SECONDS"))
+
+
+def email_backend() -> str | None:
+    """NOTIFICATIONS_EMAIL_BACKEND: a backend for notification e-mail other than EMAIL_BACKEND
+    (e.g. real SMTP for notifications while the rest of a test setup keeps locmem)."""
+    value = os.environ.get("NOTIFICATIONS_EMAIL_BACKEND") or getattr(
+        settings, "NOTIFICATIONS_EMAIL_BACKEND", None
+    )
+    return value or None

@@ -110,7 +110,7 @@ def deliver_batch(ids, *, now: datetime | None = None) -> dict:
             try:
                 if row.channel == Channel.EMAIL:
                     if email_connection is None:
-                        email_connection = get_connection(fail_silently=False)
+                        email_connection = get_connection(conf.email_backend(), fail_silently=False)
                     send_email(row, email_connection)
                 elif row.channel == Channel.WEBHOOK:
                     post_webhook(row)
