@@ -432,7 +432,12 @@ class SharingRegistration(TimeStampedModel):
 
     @classmethod
     def visibility_q(cls, user) -> Q:
-        return Q(requested_by=user) | Q(agreement__owner=user)
+        q = Q(requested_by=user) | Q(agreement__owner=user)
+        department = getattr(user, "department", None)
+        if department is not None and department.kind == "data_authority":
+            # The data-authority department decides on strictly restricted shares.
+            q |= Q(sharing_tier=SharingTier.STRICTLY_RESTRICTED)
+        return q
 
 
 class SharingLogQuerySet(VisibleQuerySet):

@@ -1,0 +1,330 @@
+"""Admin for compliance officers. Changelists read through the visibility rule; writes that carry
+rules (approval, registrations, the log) go through services or are read-only here."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from accounts.policy import visible_to
+from core.errors import ApplicationError
+
+from . import services
+from .models import (
+    ActionItem,
+    ContactRoleAssignment,
+    CooperationAgreement,
+    Counterparty,
+    CounterpartyContact,
+    Meeting,
+    MeetingAttachment,
+    MeetingAttendee,
+    MeetingDecision,
+    MeetingSchedule,
+    Obligation,
+    ObligationEvidence,
+    ObligationPeriod,
+    SharingLogEntry,
+    SharingRegistration,
+)
+
+
+def validated_form(validator):
+    """A ModelForm that runs the service's validation and shows its message as a form error."""
+
+    class Form(forms.ModelForm):
+        def _post_clean(self):
+            super()._post_clean()
+            if self.errors:
+                return
+            try:
+                validator(self.instance)
+            except ApplicationError as exc:
+                self.add_error(None, exc.message)
+
+    return Form
+
+
+class VisibleAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return visible_to(request.user, super().get_queryset(request))
+
+
+def _service_action(func, done, **extra):
+    def run(modeladmin, request, queryset):
+        ok = 0
+        for obj in queryset:
+            try:
+                func(actor=request.user, **{modeladmin.service_arg: obj}, **extra)
+                ok += 1
+            except ApplicationError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+        if ok:
+            modeladmin.message_user(request, f"{done} ({ok})", messages.SUCCESS)
+
+    return run
+
+
+class ContactInline(admin.TabularInline):
+    model = CounterpartyContact
+    extra = 0
+
+
+@admin.register(Counterparty)
+class CounterpartyAdmin(VisibleAdmin):
+    list_display = ["name", "kind", "credit_code", "department", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "credit_code"]
+    inlines = [ContactInline]
+    # Same rules as the service (credit code required for outside institutions, …).
+    form = validated_form(services._validate_counterparty)
+
+
+@admin.register(CooperationAgreement)
+class CooperationAgreementAdmin(VisibleAdmin):
+    service_arg = "agreement"
+    list_display = [
+        "reference",
+        "title",
+        "counterparty",
+        "starts_on",
+        "ends_on",
+        "max_data_level",
+        "max_sharing_tier",
+        "status_label",
+        "owner",
+    ]
+    list_filter = ["approval_state", "scope", "max_data_level", "max_sharing_tier", "area"]
+    search_fields = ["reference", "title", "counterparty__name"]
+    autocomplete_fields = ["counterparty", "parent"]
+    readonly_fields = [
+        "document_sha256",
+        "approval_state",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "terminated_on",
+        "termination_reason",
+    ]
+    date_hierarchy = "ends_on"
+    actions = ["submit", "approve"]
+    form = validated_form(services._validate_agreement)
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj and obj.approval_state not in (
+            CooperationAgreement.Approval.DRAFT,
+            CooperationAgreement.Approval.REJECTED,
+        ):
+            # An approved agreement changes only through an amendment.
+            fields += [f.name for f in obj._meta.fields if f.name not in fields]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        document = form.cleaned_data.get("document")
+        if document and "document" in form.changed_data:
+            obj.document_sha256 = services._sha256(document)
+        if not obj.reference:
+            obj.reference = services._next_reference(CooperationAgreement, "XY", obj.starts_on.year)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Submit for approval"))
+    def submit(self, request, queryset):
+        _service_action(services.agreement_submit, _("Submitted"))(self, request, queryset)
+
+    @admin.action(description=_("Approve (compliance officer)"))
+    def approve(self, request, queryset):
+        _service_action(services.agreement_approve, _("Approved"))(self, request, queryset)
+
+
+@admin.register(SharingRegistration)
+class SharingRegistrationAdmin(VisibleAdmin):
+    list_display = [
+        "reference",
+        "dataset",
+        "counterparty",
+        "agreement",
+        "data_level",
+        "sharing_tier",
+        "is_bulk_one_time",
+        "state",
+        "requested_by",
+    ]
+    list_filter = ["state", "sharing_tier", "data_level", "is_bulk_one_time"]
+    search_fields = ["reference", "dataset", "counterparty__name"]
+    actions = ["approve"]
+
+    def has_add_permission(self, request):
+        return False  # registered through the page or the API, where coverage is checked
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Approve"))
+    def approve(self, request, queryset):
+        for registration in queryset:
+            try:
+                if registration.state == SharingRegistration.State.AWAITING_AUTHORITY:
+                    services.sharing_registration_authority_approve(
+                        registration=registration, actor=request.user
+                    )
+                else:
+                    services.sharing_registration_approve(
+                        registration=registration, actor=request.user
+                    )
+            except ApplicationError as exc:
+                self.message_user(request, f"{registration}: {exc.message}", messages.ERROR)
+
+
+@admin.register(SharingLogEntry)
+class SharingLogEntryAdmin(VisibleAdmin):
+    list_display = [
+        "logged_at",
+        "counterparty_name",
+        "agreement_reference",
+        "dataset",
+        "data_level",
+        "sharing_tier",
+        "is_bulk_one_time",
+        "approved_by",
+    ]
+    list_filter = ["sharing_tier", "data_level", "is_bulk_one_time", "counterparty"]
+    search_fields = ["counterparty_name", "agreement_reference", "dataset"]
+    date_hierarchy = "logged_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactRoleAssignment)
+class ContactRoleAssignmentAdmin(VisibleAdmin):
+    list_display = ["role", "holder", "deputy", "scope", "valid_from", "valid_until"]
+    list_filter = ["role", "department"]
+    search_fields = ["holder__username", "holder__display_name", "deputy__display_name"]
+    autocomplete_fields = ["holder", "deputy", "agreement"]
+    form = validated_form(services._validate_assignment)
+
+    @admin.display(description=_("scope"))
+    def scope(self, obj):
+        return obj.scope_label
+
+
+class AttendeeInline(admin.TabularInline):
+    model = MeetingAttendee
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class DecisionInline(admin.TabularInline):
+    model = MeetingDecision
+    extra = 0
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fields = ["title", "owner", "due_on", "done_at"]
+    readonly_fields = ["title", "owner", "due_on", "done_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # added on the meeting page, which puts the deadline on the engine
+
+
+class AttachmentInline(admin.TabularInline):
+    model = MeetingAttachment
+    extra = 0
+    readonly_fields = ["sha256", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeetingSchedule)
+class MeetingScheduleAdmin(VisibleAdmin):
+    list_display = ["title", "kind", "frequency", "month_in_period", "day_of_month", "is_active"]
+    list_filter = ["kind", "frequency", "is_active"]
+    filter_horizontal = ["default_attendees"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(VisibleAdmin):
+    service_arg = "meeting"
+    list_display = ["title", "kind", "scheduled_at", "state", "minutes_approved_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["title"]
+    date_hierarchy = "scheduled_at"
+    inlines = [AttendeeInline, DecisionInline, ActionItemInline, AttachmentInline]
+    readonly_fields = ["minutes_approved_by", "minutes_approved_at", "invitations_sent_at"]
+    actions = ["approve_minutes"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj and obj.minutes_locked:
+            fields += [f.name for f in obj._meta.fields if f.name not in fields]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        obj.minutes = services.sanitise_minutes(obj.minutes)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Approve and lock the minutes"))
+    def approve_minutes(self, request, queryset):
+        _service_action(services.meeting_minutes_approve, _("Approved"))(self, request, queryset)
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(VisibleAdmin):
+    list_display = ["title", "meeting", "owner", "due_on", "done_at"]
+    list_filter = ["done_at"]
+    readonly_fields = ["meeting", "owner", "due_on", "done_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = ObligationEvidence
+    extra = 0
+    readonly_fields = ["sha256", "attached_by", "attached_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # attached on the period page, which re-evaluates the period
+
+
+@admin.register(Obligation)
+class ObligationAdmin(VisibleAdmin):
+    list_display = ["code", "title", "frequency", "evidence_rule", "tracked_from", "is_active"]
+    list_filter = ["frequency", "is_active"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(ObligationPeriod)
+class ObligationPeriodAdmin(VisibleAdmin):
+    list_display = ["obligation", "label", "starts_on", "ends_on", "state", "met_at"]
+    list_filter = ["state", "obligation"]
+    readonly_fields = [
+        "obligation",
+        "label",
+        "starts_on",
+        "ends_on",
+        "state",
+        "met_at",
+        "evidence_label",
+        "evidence_url",
+        "evaluated_at",
+        "missed_notified_at",
+    ]
+    inlines = [EvidenceInline]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,121 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    CooperationAgreement,
+    Counterparty,
+    DataLevel,
+    SharingTier,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RegistrationForm(forms.Form):
+    counterparty = forms.ModelChoiceField(
+        label=_("Counterparty"), queryset=Counterparty.objects.filter(is_active=True)
+    )
+    agreement = forms.ModelChoiceField(
+        label=_("Cooperation agreement"),
+        queryset=CooperationAgreement.objects.all(),
+        required=False,
+        help_text=_("The agreement in force that covers this share."),
+    )
+    dataset = forms.CharField(label=_("Dataset"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    data_level = forms.TypedChoiceField(
+        label=_("Data level"), choices=DataLevel.choices, coerce=int
+    )
+    sharing_tier = forms.ChoiceField(label=_("Sharing tier"), choices=SharingTier.choices)
+    planned_on = forms.DateField(label=_("Planned sharing date"), widget=DateInput)
+    is_bulk_one_time = forms.BooleanField(label=_("Bulk one-time share"), required=False)
+    record_count = forms.IntegerField(label=_("Number of records"), required=False, min_value=1)
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TerminateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(label=_("Signed document"))
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DateInput)
+
+
+class SharingLogFilterForm(forms.Form):
+    counterparty = forms.ModelChoiceField(
+        label=_("Counterparty"), queryset=Counterparty.objects.all(), required=False
+    )
+    agreement_reference = forms.CharField(label=_("Agreement"), required=False)
+    data_level = forms.TypedChoiceField(
+        label=_("Data level"),
+        choices=[("", "—"), *DataLevel.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    sharing_tier = forms.ChoiceField(
+        label=_("Sharing tier"), choices=[("", "—"), *SharingTier.choices], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    bulk = forms.NullBooleanField(
+        label=_("Bulk one-time"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Basic formatting (paragraphs, lists, tables, links) is kept; scripts are removed."
+        ),
+    )
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"),
+        queryset=get_user_model().objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    held_at = forms.DateTimeField(
+        label=_("Held at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=200)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=get_user_model().objects.filter(is_active=True)
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class EvidenceForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=200)
+    evidence_on = forms.DateField(label=_("Date of the evidence"), widget=DateInput)
+    url = forms.CharField(label=_("Link"), max_length=300, required=False)
+    file = forms.FileField(label=_("File"), required=False)
