@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
+
+    def ready(self):
+        from accounts.roles import Role, grant
+        from core.navigation import NavItem, register
+
+        from . import audit, demo  # noqa: F401  (audit registry, demo seeder)
+
+        grant(Role.COMPLIANCE_OFFICER, "training.*")
+        register(NavItem("my", _("My trainings"), "training:my", frozenset(), 20))
+        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR})
+        register(NavItem("compliance", _("Training plans"), "training:plans", officers, 50))
+        register(
+            NavItem(
+                "compliance",
+                _("Emergency drills"),
+                "training:drills",
+                officers | {Role.INCIDENT_HANDLER},
+                55,
+            )
+        )

@@ -1,0 +1,204 @@
+"""Demo: this year's approved plan, three courses with questions, assignments in every state,
+one completed drill (with a finding) and one planned."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from accounts.models import JobRole, User
+from core import demo
+
+from . import services
+from .models import Topic, TrainingAssignment, TrainingPlan
+
+QUESTIONS_LAW = [
+    (
+        "数据安全事件发生后，应当在规定时限内向哪个机构报告？",
+        "single",
+        [("*中国证监会或其派出机构", True), ("行业协会", False), ("合作券商", False)],
+    ),
+    (
+        "以下哪些属于违反数据安全职责可能带来的后果？",
+        "multiple",
+        [("*内部问责", True), ("*行政处罚", True), ("*刑事责任", True), ("获得奖励", False)],
+    ),
+    (
+        "员工发现疑似数据泄露，第一步应当：",
+        "single",
+        [
+            ("*立即通过“报告安全问题”渠道上报", True),
+            ("自行在网上发帖求助", False),
+            ("等待下一次例会再说", False),
+        ],
+    ),
+    (
+        "共享第3级数据前必须具备的条件有：",
+        "multiple",
+        [("*签订合作协议", True), ("*完成审批", True), ("口头同意即可", False)],
+    ),
+]
+QUESTIONS_OPS = [
+    (
+        "传输第3级及以上数据时应当：",
+        "single",
+        [("*使用加密通道", True), ("使用个人邮箱", False), ("拷贝到个人U盘", False)],
+    ),
+    (
+        "应急处置的环节包括：",
+        "multiple",
+        [("*定级", True), ("*处置", True), ("*总结与报告", True), ("*整改", True)],
+    ),
+    (
+        "演练形成的问题应当：",
+        "single",
+        [("*形成整改项并指定责任人和期限", True), ("记录在个人笔记中即可", False)],
+    ),
+]
+
+
+def _clamp(day: dt.date, year: int) -> dt.date:
+    return min(max(day, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+
+
+def _questions(course, rows, officer):
+    for text, kind, choices in rows:
+        services.question_add(
+            course=course,
+            text=text,
+            kind=kind,
+            choices=[(c.lstrip("*"), ok) for c, ok in choices],
+            actor=officer,
+        )
+
+
+def _pass_quiz(assignment, *, right: bool):
+    attempt = services.quiz_start(
+        assignment=assignment, actor=assignment.user, rng=random.Random(assignment.pk)
+    )
+    answers = {}
+    for row in attempt.answers.select_related("question").prefetch_related("question__choices"):
+        choices = list(row.question.choices.all())
+        pick = [c.pk for c in choices if c.is_correct == right]
+        if row.question.kind == "single":
+            pick = pick[:1]
+        answers[row.question_id] = pick
+    return services.quiz_submit(attempt=attempt, answers=answers, actor=assignment.user)
+
+
+@demo.register(60, "training")
+def seed_training():
+    officer = User.objects.get(username="compliance")
+    today = timezone.localdate()
+    year = today.year
+    if TrainingPlan.objects.filter(year=year).exists():
+        return [f"training: plan {year} already present"]
+    plan = services.plan_create(
+        year=year,
+        title=f"{year}年度数据安全培训计划",
+        description="按岗位开展数据安全培训，覆盖标准要求的五项内容，并对培训结果进行评价。",
+        actor=officer,
+    )
+    law = services.course_create(
+        plan=plan,
+        title="数据安全法律法规、制度与行为规范",
+        summary="全体员工必修：法律法规、国家与金融行业标准、公司制度、行为规范及违规后果。",
+        topics=[Topic.LAWS_AND_RULES, Topic.ROLE_DUTIES, Topic.CONSEQUENCES],
+        due_date=_clamp(today - dt.timedelta(days=10), year),
+        duration_minutes=45,
+        pass_mark=75,
+        questions_per_attempt=3,
+        max_attempts=2,
+        acknowledgement_text="本人已阅读《数据安全管理办法》与《员工数据安全行为规范》，并承诺遵守。",
+        audience_all=True,
+        actor=officer,
+    )
+    services.material_add(
+        course=law,
+        kind="text",
+        title="行为规范要点",
+        body="<h3>基本要求</h3><ul><li>不得私自拷贝、外发监管数据</li>"
+        "<li>发现问题及时报告</li></ul><script>alert(1)</script>",
+        actor=officer,
+    )
+    services.material_add(
+        course=law,
+        kind="link",
+        title="《证券期货业网络和信息安全管理办法》",
+        url="https://www.csrc.gov.cn/",
+        actor=officer,
+    )
+    _questions(law, QUESTIONS_LAW, officer)
+    tech_roles = JobRole.objects.filter(code__in=["security-engineer", "data-admin", "developer"])
+    ops = services.course_create(
+        plan=plan,
+        title="防护措施、操作规程与事件处置流程",
+        summary="技术岗位：数据防护措施、操作规程、应急处置与报告流程。",
+        topics=[Topic.PROTECTIVE_MEASURES, Topic.INCIDENT_HANDLING, Topic.ROLE_DUTIES],
+        due_date=_clamp(today + dt.timedelta(days=20), year),
+        duration_minutes=90,
+        pass_mark=80,
+        max_attempts=3,
+        audience_roles=tech_roles,
+        actor=officer,
+    )
+    services.material_add(
+        course=ops,
+        kind="text",
+        title="应急处置流程",
+        body="<ol><li>定级</li><li>处置</li><li>总结</li><li>报告</li><li>整改</li></ol>",
+        actor=officer,
+    )
+    _questions(ops, QUESTIONS_OPS, officer)
+    biz_roles = JobRole.objects.exclude(code__in=["security-engineer", "data-admin", "developer"])
+    duty = services.course_create(
+        plan=plan,
+        title="业务与合规岗位数据安全职责",
+        topics=[Topic.ROLE_DUTIES, Topic.CONSEQUENCES],
+        due_date=_clamp(dt.date(year, 12, 15), year),
+        duration_minutes=30,
+        audience_roles=biz_roles,
+        actor=officer,
+    )
+    services.material_add(
+        course=duty,
+        kind="text",
+        title="岗位职责清单",
+        body="<p>数据接触者应当按最小必要原则使用数据。</p>",
+        actor=officer,
+    )
+    services.plan_approve(plan=plan, actor=officer)
+    for course in (law, ops, duty):
+        services.course_publish(course=course, actor=officer, enqueue=False)
+        services.assignments_generate(course=course)
+
+    def asg(course, username):
+        return TrainingAssignment.objects.get(course=course, user__username=username)
+
+    # staff: completed with a passing score and feedback
+    a = asg(law, "staff")
+    services.assignment_mark_read(assignment=a, actor=a.user)
+    services.assignment_acknowledge(assignment=a, actor=a.user)
+    _pass_quiz(a, right=True)
+    services.feedback_submit(
+        assignment=a, rating=4, comments="案例很实用，希望增加更多实操演示。", actor=a.user
+    )
+    # staff2: failed (all attempts used)
+    a = asg(law, "staff2")
+    services.assignment_mark_read(assignment=a, actor=a.user)
+    _pass_quiz(a, right=False)
+    _pass_quiz(a, right=False)
+    services.feedback_submit(assignment=a, rating=2, comments="题目偏难。", actor=a.user)
+    # handler: in progress (materials read); handler2 stays assigned — both overdue on `law`
+    a = asg(law, "handler")
+    services.assignment_mark_read(assignment=a, actor=a.user)
+    # handler2 on ops: completed
+    a = asg(ops, "handler2")
+    services.assignment_mark_read(assignment=a, actor=a.user)
+    _pass_quiz(a, right=True)
+
+    lines = [
+        f"training: plan {year}, 3 courses, "
+        f"{TrainingAssignment.objects.filter(course__plan=plan).count()} assignments"
+    ]
+    return lines

@@ -1,0 +1,183 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, JobRole, User
+
+from .models import Course, CourseMaterial, Drill, DrillObjective, Question, Topic, TrainingPlan
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = TrainingPlan
+        fields = ["year", "title", "description"]
+
+
+class CourseForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label=_("Topics covered"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    audience_roles = forms.ModelMultipleChoiceField(
+        label=_("Job roles"),
+        queryset=JobRole.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    audience_departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    audience_users = forms.ModelMultipleChoiceField(
+        label=_("Individuals"),
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "summary",
+            "topics",
+            "due_date",
+            "duration_minutes",
+            "pass_mark",
+            "questions_per_attempt",
+            "max_attempts",
+            "newcomer_days",
+            "acknowledgement_text",
+            "audience_all",
+            "audience_roles",
+            "audience_departments",
+            "audience_users",
+        ]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = CourseMaterial
+        fields = ["kind", "title", "file", "url", "body"]
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
+    answers = forms.CharField(
+        label=_("Answers"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One answer per line; start each correct answer with an asterisk (*)."),
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def choices(self):
+        out = []
+        for line in self.cleaned_data["answers"].splitlines():
+            line = line.strip()
+            if line:
+                out.append((line.lstrip("*").strip(), line.startswith("*")))
+        return out
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How useful was this course? (1 = not at all, 5 = very)"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(
+        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class EvaluationForm(forms.Form):
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))
+    improvements = forms.CharField(
+        label=_("Improvements for next year"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class DrillForm(forms.ModelForm):
+    objectives = forms.CharField(
+        label=_("Objectives"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: the objective, a vertical bar (|), then its success criteria."),
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"), queryset=User.objects.filter(is_active=True)
+    )
+    observers = forms.ModelMultipleChoiceField(
+        label=_("Observers"), queryset=User.objects.filter(is_active=True), required=False
+    )
+
+    class Meta:
+        model = Drill
+        fields = [
+            "year",
+            "title",
+            "scenario",
+            "drill_type",
+            "incident_category",
+            "incident_grade",
+            "scheduled_at",
+            "coordinator",
+            "participants",
+            "observers",
+        ]
+        widgets = {"scheduled_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def objective_pairs(self):
+        pairs = []
+        for line in self.cleaned_data["objectives"].splitlines():
+            if line.strip():
+                desc, _sep, criteria = line.partition("|")
+                pairs.append((desc.strip(), criteria.strip()))
+        return pairs
+
+
+class ObjectiveResultForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[c for c in DrillObjective.Result.choices if c[0] != "not_assessed"],
+    )
+    notes = forms.CharField(
+        label=_("Observations"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class FindingForm(forms.Form):
+    description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
+    objective = forms.ModelChoiceField(
+        label=_("Objective"), queryset=DrillObjective.objects.none(), required=False
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Rectification owner"), queryset=User.objects.filter(is_active=True)
+    )
+    due_at = forms.DateTimeField(
+        label=_("Rectify by"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, drill=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if drill is not None:
+            self.fields["objective"].queryset = drill.objectives.all()
+
+
+class DrillCompleteForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    lessons = forms.CharField(
+        label=_("Lessons learned"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
