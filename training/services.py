@@ -14,7 +14,7 @@ from accounts.roles import Role
 from core.errors import ApplicationError
 from incidents.models import Grade, IncidentCategory
 
-from . import reminders, selectors
+from . import obligations, reminders, selectors
 from .html import sanitize_html
 from .models import (
     AttemptAnswer,
@@ -99,6 +99,7 @@ def plan_approve(*, plan: TrainingPlan, actor) -> TrainingPlan:
     plan.approved_by = actor
     plan.approved_at = timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    obligations.refresh_on_commit()
     return plan
 
 
@@ -539,13 +540,15 @@ def evaluation_record(
     if not (conclusion or "").strip():
         raise ApplicationError(_("Write the conclusion of the evaluation."))
     figures = selectors.plan_figures(plan=plan)
-    return TrainingEvaluation.objects.create(
+    evaluation = TrainingEvaluation.objects.create(
         plan=plan,
         conclusion=conclusion.strip(),
         improvements=improvements.strip(),
         figures=figures,
         evaluated_by=actor,
     )
+    obligations.refresh_on_commit()
+    return evaluation
 
 
 # --- drills ------------------------------------------------------------------------------
@@ -750,6 +753,7 @@ def drill_complete(*, drill: Drill, summary: str, lessons: str = "", actor=None)
     drill.lessons = (lessons or "").strip()
     drill.save(update_fields=["status", "completed_at", "summary", "lessons", "updated_at"])
     reminders.drill_completed(drill=drill)
+    obligations.refresh_on_commit()
     return drill
 
 

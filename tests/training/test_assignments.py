@@ -123,9 +123,7 @@ def test_publish_enqueues_generation_after_commit(
     assert calls == [([course.pk], course.generation_task_id)]
 
 
-def test_progress_endpoint_reads_task_state(
-    course, officer, many_staff, client_for, monkeypatch
-):
+def test_progress_endpoint_reads_task_state(course, officer, many_staff, client_for, monkeypatch):
     many_staff(3)
     _publish(course, officer)
     # An in-process run stores its final state like a worker does (django-celery-results).
