@@ -22,6 +22,7 @@ class DeadlinesConfig(AppConfig):
         grant(
             Role.COMPLIANCE_OFFICER,
             "deadlines.view_*",
+            "deadlines.change_deadline",
             "deadlines.*_deadlinekind",
             "deadlines.*_reminderpolicy",
             "deadlines.*_reminderstep",

@@ -14,5 +14,10 @@ class NotificationsConfig(AppConfig):
         from .models import WebhookEndpoint
 
         audit_register(WebhookEndpoint, exclude_fields=["secret"])
-        grant(Role.COMPLIANCE_OFFICER, "notifications.view_outbox", "notifications.change_outbox")
+        grant(
+            Role.COMPLIANCE_OFFICER,
+            "notifications.view_outbox",
+            "notifications.change_outbox",
+            "notifications.*_webhookendpoint",
+        )
         register(NavItem("my", _("Notifications"), "notifications:inbox", frozenset(), 30))

@@ -132,10 +132,10 @@ def test_resolvers(report_kind, department, handler, officer, staff):
     assert resolvers.resolve("user:staff", deadline=d, at=at) == [staff]
     assert resolvers.resolve("group:compliance_officer", deadline=d, at=at) == [officer]
     assert resolvers.resolve("role:compliance_officer", deadline=d, at=at) == [officer]
-    assert resolvers.resolve("role:incident_lead", deadline=d, at=at) == []
+    assert resolvers.resolve("role:test_only_lead", deadline=d, at=at) == []
 
     def leads(role_code, at, deadline):
-        return [staff] if role_code == "incident_lead" else None
+        return [staff] if role_code == "test_only_lead" else None
 
     def deputy(user, at, deadline):
         return staff if user == handler else None
@@ -143,10 +143,10 @@ def test_resolvers(report_kind, department, handler, officer, staff):
     resolvers.register_role_resolver(leads)
     resolvers.register_deputy_resolver(deputy)
     try:
-        assert resolvers.resolve("role:incident_lead", deadline=d, at=at) == [staff]
+        assert resolvers.resolve("role:test_only_lead", deadline=d, at=at) == [staff]
         assert resolvers.resolve("owner_deputy", deadline=d, at=at) == [staff]
         role_owned = services.deadline_create(
-            subject=department, kind=report_kind, due_at=NOW, owner_role="incident_lead"
+            subject=department, kind=report_kind, due_at=NOW, owner_role="test_only_lead"
         )
         assert resolvers.resolve_all(
             ["owner", "owner_manager", "user:staff"], deadline=role_owned, at=at

@@ -1,0 +1,91 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from accounts.policy import can_write
+
+from . import services
+from .models import Deadline, DeadlineKind, HolidayOverride, ReminderPolicy, ReminderStep
+
+
+class ReminderStepInline(admin.TabularInline):
+    model = ReminderStep
+    extra = 1
+    fields = ["offset", "repeat_every", "recipients", "channels"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "step_summary", "updated_at"]
+    search_fields = ["name"]
+    inlines = [ReminderStepInline]
+
+    @admin.display(description=_("steps"))
+    def step_summary(self, obj):
+        return ", ".join(str(s) for s in obj.steps.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("steps")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        count = services.policy_reschedule(policy=form.instance)
+        if count:
+            messages.info(
+                request,
+                _("%(count)d open deadlines now follow the new steps.") % {"count": count},
+            )
+
+
+@admin.register(DeadlineKind)
+class DeadlineKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "label", "policy"]
+    search_fields = ["code", "label"]
+    list_select_related = ["policy"]
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_working_day", "source"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+    search_fields = ["name", "source"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "due_at", "owner", "state", "calendar_confirmed"]
+    list_filter = ["state", "calendar_confirmed", "kind"]
+    search_fields = ["title", "owner__username", "owner__display_name"]
+    list_select_related = ["kind", "owner"]
+    date_hierarchy = "due_at"
+    readonly_fields = [
+        "content_type", "object_id", "kind", "title", "url", "due_at", "owner", "owner_role",
+        "state", "state_reason", "met_at", "missed_at", "closed_at", "calendar_confirmed",
+        "created_by", "revision", "fired_until", "next_fire_at", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["waive_selected"]
+
+    def get_queryset(self, request):
+        return Deadline.objects.visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # deadlines come from their domain objects, through the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Waive the selected deadlines (officer's decision)"))
+    def waive_selected(self, request, queryset):
+        if not can_write(request.user) or not request.user.has_perm("deadlines.change_deadline"):
+            self.message_user(request, _("You may not waive deadlines."), messages.ERROR)
+            return
+        done = 0
+        for deadline in queryset.filter(state__in=Deadline.ACTIVE_STATES):
+            services.deadline_cancel(
+                deadline=deadline,
+                reason=str(_("Waived in the administration by %(user)s")) % {"user": request.user},
+                actor=request.user,
+                waive=True,
+            )
+            done += 1
+        self.message_user(request, _("%(count)d deadlines waived.") % {"count": done})
