@@ -7,4 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from . import audit  # noqa: F401  (audit_register every model)
+        from . import auditing  # noqa: F401  (audit_register every model)
