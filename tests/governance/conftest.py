@@ -10,6 +10,14 @@ CITIC = "914403001017814402"
 HUAWEI = "914403001922038216"
 
 
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    # Uploaded files go to a scratch folder; messages are asserted in English (the zh-hans
+    # catalogue is checked on its own).
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def counterparty(officer):
     return services.counterparty_create(

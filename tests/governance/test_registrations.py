@@ -190,3 +190,11 @@ def test_refusal_shows_on_the_page_and_in_the_api(
     api = client.post("/api/governance/registrations/", data)
     assert api.status_code == 400 and narrow.reference in api.json()["detail"]
     assert not SharingRegistration.objects.exists()
+
+
+def test_refusal_message_ships_in_simplified_chinese(counterparty, handler):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as exc:
+        register(handler, counterparty, None)
+    assert "未签订合作协议" in str(exc.value.message)
