@@ -5,7 +5,7 @@ import random
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,7 @@ from .models import (
     TrainingPlan,
 )
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 
 
 def _require_writer(actor):
@@ -323,15 +323,48 @@ def assignments_generate(
     for start in range(0, total, BATCH_SIZE):
         chunk = user_ids[start : start + BATCH_SIZE]
         with transaction.atomic():
-            objs = TrainingAssignment.objects.bulk_create(
-                [TrainingAssignment(course=course, user_id=uid, due_date=due) for uid in chunk],
-                ignore_conflicts=True,
-            )
-            created += len(objs)
+            created += _insert_assignments(course=course, due=due, user_ids=chunk)
             reminders.schedule_for_course(course=course, user_ids=chunk)
         if progress:
             progress(min(start + BATCH_SIZE, total), total)
     return created
+
+
+def _insert_assignments(*, course: Course, due: date, user_ids: list[int]) -> int:
+    """Insert one batch, skipping (course, user) pairs that already exist; returns how many
+    rows were inserted.
+
+    Portable path: bulk_create(ignore_conflicts=True) on the unique (course, user). On
+    PostgreSQL the same insert is one INSERT … SELECT FROM unnest(ids) ON CONFLICT DO NOTHING:
+    measured with bench/training.py (10,000 staff × 20 courses), bulk_create spent ~170 µs per
+    row building model instances and SQL parameters (34 s in all, over the 20 s target);
+    passing the ids as one array lets the database build the rows."""
+    if not user_ids:
+        return 0
+    if connection.vendor == "postgresql":
+        meta = TrainingAssignment._meta
+        col = {f.name: f.column for f in meta.concrete_fields}
+        now = timezone.now()
+        sql = (
+            f"INSERT INTO {meta.db_table} ({col['course']}, {col['user']}, {col['status']}, "
+            f"{col['due_date']}, {col['attempts_used']}, {col['reminders_scheduled']}, "
+            f"{col['created_at']}, {col['updated_at']}) "
+            "SELECT %s, uid, %s, %s, 0, false, %s, %s FROM unnest(%s::bigint[]) AS t(uid) "
+            f"ON CONFLICT ({col['course']}, {col['user']}) DO NOTHING"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [course.pk, TrainingAssignment.Status.ASSIGNED, due, now, now, list(user_ids)],
+            )
+            return cursor.rowcount
+    before = TrainingAssignment.objects.filter(course=course, user_id__in=user_ids).count()
+    TrainingAssignment.objects.bulk_create(
+        [TrainingAssignment(course_id=course.pk, user_id=uid, due_date=due) for uid in user_ids],
+        ignore_conflicts=True,
+    )
+    after = TrainingAssignment.objects.filter(course=course, user_id__in=user_ids).count()
+    return after - before
 
 
 def assignments_sync_all() -> int:

@@ -220,3 +220,22 @@ def test_my_trainings_page_splits_due_overdue_done(approved_plan, officer, staff
 
     groups = selectors.my_assignments(user=staff)
     assert [a.course.title for a in groups["overdue"]] == ["过期课程"]
+
+
+def test_portable_bulk_create_path_is_idempotent_too(course, officer, many_staff, monkeypatch):
+    """The embedded default (SQLite) uses bulk_create(ignore_conflicts=True); same result."""
+    from django.db import connection
+
+    many_staff(7)
+    _publish(course, officer)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    assert services.assignments_generate(course=course) == 7
+    assert (
+        services._insert_assignments(
+            course=course,
+            due=course.due_date,
+            user_ids=list(course.assignments.values_list("user_id", flat=True)),
+        )
+        == 0
+    )
+    assert course.assignments.count() == 7
