@@ -2,14 +2,6 @@ import pytest
 from django.db import connection
 
 from accounts.models import Department
-from accounts.roles import sync_role_permissions
-
-
-@pytest.fixture(autouse=True)
-def _role_permissions(db):
-    """Grant the roles their permissions as a complete migrate does. accounts.roles syncs on the
-    last app's post_migrate, which is never sent while that app has no models (see report)."""
-    sync_role_permissions()
 
 
 @pytest.fixture
