@@ -68,11 +68,12 @@ def sync_role_permissions(using="default") -> None:
 
 
 def sync_role_permissions_receiver(sender, using="default", **kwargs):
-    # post_migrate is sent per app in INSTALLED_APPS order and each app's permissions are created
-    # on its own signal: sync once, on the last app's.
+    # post_migrate is sent per app with models, in INSTALLED_APPS order, and each app's
+    # permissions are created on its own signal: sync once, on the last such app's.
     from django.apps import apps
 
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    with_models = [a for a in apps.get_app_configs() if a.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     sync_role_permissions(using=using)
 
