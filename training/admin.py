@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from .html import sanitize_html
 from .models import (
     Choice,
     Course,
@@ -11,6 +10,7 @@ from .models import (
     TrainingFeedback,
     TrainingPlan,
 )
+from .richtext import sanitize_html
 
 
 class VisibleAdmin(admin.ModelAdmin):

@@ -10,7 +10,7 @@ class TrainingConfig(AppConfig):
         from accounts.roles import Role, grant
         from core.navigation import NavItem, register
 
-        from . import audit, demo, obligations  # noqa: F401  (audit, demo, evidence rules)
+        from . import auditing, demo, obligations  # noqa: F401  (audit, demo, evidence rules)
 
         grant(Role.COMPLIANCE_OFFICER, "training.*")
         register(NavItem("my", _("My trainings"), "training:my", frozenset(), 20))

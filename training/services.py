@@ -15,7 +15,6 @@ from core.errors import ApplicationError
 from incidents.models import Grade, IncidentCategory
 
 from . import obligations, reminders, selectors
-from .html import sanitize_html
 from .models import (
     AttemptAnswer,
     Choice,
@@ -33,6 +32,7 @@ from .models import (
     TrainingFeedback,
     TrainingPlan,
 )
+from .richtext import sanitize_html
 
 BATCH_SIZE = 5000
 
