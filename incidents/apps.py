@@ -7,4 +7,23 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from . import auditing  # noqa: F401  (audit_register every model)
+        from accounts.roles import Role, grant
+        from core.navigation import NavItem, register
+
+        from . import auditing, demo  # noqa: F401  (audit registrations, demo seeder)
+
+        grant(Role.COMPLIANCE_OFFICER, "incidents.*")
+        grant(Role.INCIDENT_HANDLER, "incidents.view_*")
+
+        workers = frozenset({Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
+        readers = workers | {Role.AUDITOR}
+        register(NavItem("my", _("Report a concern"), "incidents:concern-new", frozenset(), 10))
+        register(NavItem("my", _("My concerns"), "incidents:my-concerns", frozenset(), 11))
+        register(
+            NavItem(
+                "my", _("My rectification items"), "incidents:my-rectifications", frozenset(), 12
+            )
+        )
+        register(NavItem("incidents", _("Incidents"), "incidents:list", readers, 10))
+        register(NavItem("incidents", _("New incident"), "incidents:create", workers, 11))
+        register(NavItem("incidents", _("Concern triage"), "incidents:concern-queue", readers, 12))

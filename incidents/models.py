@@ -378,6 +378,22 @@ class Incident(TimeStampedModel):
         verbose_name=_("qualitative criteria ticked"),
     )
 
+    counterparty = models.ForeignKey(
+        "governance.Counterparty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("counterparty"),
+    )
+    agreement = models.ForeignKey(
+        "governance.CooperationAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("cooperation agreement"),
+    )
     counterparty_name = models.CharField(
         _("counterparty (free text)"),
         max_length=200,
@@ -465,6 +481,8 @@ class AffectedSystem(models.Model):
         _("main-function outage (minutes)"), default=0
     )
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("affected system")
         verbose_name_plural = _("affected systems")
@@ -509,6 +527,8 @@ class GradeDecision(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("grade decision")
         verbose_name_plural = _("grade decisions")
@@ -550,6 +570,8 @@ class TimelineEntry(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTE)
     text = models.TextField(_("text"))
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("timeline entry")
@@ -611,6 +633,8 @@ class IncidentTask(TimeStampedModel):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -640,6 +664,8 @@ class Comment(models.Model):
     )
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comment")
@@ -701,6 +727,8 @@ class Evidence(models.Model):
     )
     last_verified_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
@@ -748,6 +776,8 @@ class CustodyEntry(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
     sha256 = models.CharField(_("SHA-256 observed"), max_length=64, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("custody entry")
@@ -831,6 +861,8 @@ class RectificationItem(TimeStampedModel):
         verbose_name=_("created by"),
     )
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
@@ -893,6 +925,8 @@ class Concern(TimeStampedModel):
         related_name="concerns",
         verbose_name=_("incident"),
     )
+
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("concern")

@@ -1,0 +1,224 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+from accounts.roles import Role
+
+from .models import AffectedSystem, Concern, Grade, GradingCriterion, Incident, TimelineEntry
+
+DT = {"type": "datetime-local"}
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def handler_choices():
+    return User.objects.filter(
+        is_active=True,
+        groups__name__in=[Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER],
+    ).distinct()
+
+
+class IncidentForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "category",
+            "source",
+            "description",
+            "occurred_at",
+            "discovered_at",
+            "contained_at",
+            "assignee",
+            "team",
+            "counterparty",
+            "agreement",
+            "counterparty_name",
+            "persons_leaked",
+            "records_leaked",
+            "data_level",
+            "pfi_class",
+            "economic_loss",
+            "cii_involved",
+        ]
+        widgets = {
+            "occurred_at": DateTimeInput(),
+            "discovered_at": DateTimeInput(),
+            "contained_at": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "title": {"required": _("Enter a title.")},
+            "discovered_at": {"required": _("Enter when the incident was discovered.")},
+            "category": {"required": _("Choose the incident category.")},
+            "source": {"required": _("Choose where the incident came from.")},
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = handler_choices()
+        self.fields["team"].queryset = Department.objects.all()
+        for name in ("occurred_at", "discovered_at", "contained_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if editing:
+            del self.fields["source"]  # the source (and drill flag) is fixed at creation
+        else:
+            del self.fields["contained_at"]
+
+
+SystemFormSet = inlineformset_factory(
+    Incident,
+    AffectedSystem,
+    fields=["name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes"],
+    extra=2,
+    can_delete=True,
+)
+
+
+def systems_from(formset) -> list[dict]:
+    return [
+        {k: v for k, v in f.cleaned_data.items() if k not in ("id", "incident", "DELETE")}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")
+    ]
+
+
+class GradeForm(forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when overriding the proposal or regrading."),
+    )
+    qualitative = forms.ModelMultipleChoiceField(
+        label=_("Qualitative criteria that apply"),
+        queryset=GradingCriterion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualitative"].queryset = GradingCriterion.objects.filter(
+            fact=GradingCriterion.Fact.QUALITATIVE, criterion_set__state="active"
+        )
+
+
+class TimelineForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (k, label)
+            for k, label in TimelineEntry.Kind.choices
+            if k
+            in (
+                TimelineEntry.Kind.NOTE,
+                TimelineEntry.Kind.ACTION,
+                TimelineEntry.Kind.CONTAINMENT,
+                TimelineEntry.Kind.COMMUNICATION,
+            )
+        ],
+    )
+    at = forms.DateTimeField(
+        label=_("Time"),
+        required=False,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    text = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Enter the timeline text.")},
+    )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due at"),
+        required=False,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = handler_choices()
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class CustodyForm(forms.Form):
+    note = forms.CharField(label=_("Hand-over (to whom, why)"), max_length=500)
+
+
+class RectificationForm(forms.Form):
+    title = forms.CharField(label=_("What must be rectified"), max_length=200)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    due_at = forms.DateTimeField(
+        label=_("Due at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ConcernForm(forms.ModelForm):
+    class Meta:
+        model = Concern
+        fields = ["summary", "details", "observed_at"]
+        widgets = {"observed_at": DateTimeInput(), "details": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {"summary": {"required": _("Say briefly what you noticed.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["observed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class PromoteForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Incident.Category.choices)
+    title = forms.CharField(label=_("Incident title"), max_length=200, required=False)
+    outcome = forms.CharField(
+        label=_("Message to the reporter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CloseConcernForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (shown to the reporter)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reporter a reason for closing the concern.")},
+    )

@@ -1,0 +1,99 @@
+"""Evaluating grading criteria against an incident's facts (pure reads, no writes)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .models import GRADE_SEVERITY, Grade, GradingCriterion, GradingCriterionSet
+
+Fact = GradingCriterion.Fact
+
+
+@dataclass
+class Proposal:
+    criterion_set: GradingCriterionSet
+    grade: str
+    matched: list = field(default_factory=list)  # GradingCriterion, most severe first
+    facts: dict = field(default_factory=dict)
+    catch_all: bool = False  # nothing matched: 一般 (IV) applies to any other event
+
+    @property
+    def matched_ids(self):
+        return {c.pk for c in self.matched}
+
+
+def incident_facts(incident, systems=None) -> dict:
+    """The measurable facts, JSON-friendly (stored with every grade decision)."""
+    if systems is None:
+        systems = list(incident.affected_systems.all()) if incident.pk else []
+    return {
+        "persons_leaked": incident.persons_leaked,
+        "records_leaked": incident.records_leaked,
+        "data_level": incident.data_level,
+        "pfi_class": incident.pfi_class,
+        "economic_loss": str(incident.economic_loss)
+        if incident.economic_loss is not None
+        else None,
+        "cii_involved": incident.cii_involved,
+        "systems": [
+            {
+                "name": s.name,
+                "category": s.category,
+                "is_cii": s.is_cii,
+                "outage_minutes": s.outage_minutes,
+                "main_outage_minutes": s.main_function_outage_minutes,
+            }
+            for s in systems
+        ],
+    }
+
+
+def fact_value(criterion: GradingCriterion, facts: dict):
+    """The incident's value for the criterion's fact (None: unknown, never matches)."""
+    if criterion.fact in GradingCriterion.OUTAGE_FACTS:
+        key = "outage_minutes" if criterion.fact == Fact.OUTAGE_MINUTES else "main_outage_minutes"
+        values = [
+            s[key]
+            for s in facts["systems"]
+            if (not criterion.system_category or s["category"] == criterion.system_category)
+            and (not criterion.cii_only or s["is_cii"])
+        ]
+        return max(values) if values else None
+    value = facts.get(criterion.fact)
+    return Decimal(value) if value is not None else None
+
+
+def matches(criterion: GradingCriterion, facts: dict, ticked_ids=()) -> bool:
+    if criterion.fact == Fact.QUALITATIVE:
+        return criterion.pk in ticked_ids
+    if criterion.fact == Fact.CII_INVOLVED:
+        return bool(facts.get("cii_involved"))
+    value = fact_value(criterion, facts)
+    if value is None or criterion.threshold is None:
+        return False
+    if criterion.operator == GradingCriterion.Operator.GT:
+        return value > criterion.threshold
+    return value >= criterion.threshold  # 以上 includes the threshold itself
+
+
+def propose(*, incident, criterion_set=None, ticked_ids=None, systems=None) -> Proposal:
+    """The highest grade with a matching criterion, and every criterion that matched."""
+    criterion_set = criterion_set or GradingCriterionSet.active()
+    if criterion_set is None:
+        from django.utils.translation import gettext as _
+
+        from core.errors import ApplicationError
+
+        raise ApplicationError(_("No active grading criteria set. Ask a compliance officer."))
+    facts = incident_facts(incident, systems)
+    if ticked_ids is None:
+        ticked_ids = (
+            set(incident.qualitative_criteria.values_list("pk", flat=True))
+            if incident.pk
+            else set()
+        )
+    criteria = list(criterion_set.criteria.all())
+    matched = [c for c in criteria if matches(c, facts, ticked_ids)]
+    matched.sort(key=lambda c: (-GRADE_SEVERITY[c.grade], c.order, c.pk))
+    if matched:
+        return Proposal(criterion_set, matched[0].grade, matched, facts)
+    return Proposal(criterion_set, Grade.IV, [], facts, catch_all=True)

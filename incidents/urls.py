@@ -1,0 +1,41 @@
+from django.urls import include, path
+
+from . import api, views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("incidents/", views.incident_list, name="list"),
+    path("incidents/new/", views.incident_create, name="create"),
+    path("incidents/<int:pk>/", views.incident_detail, name="detail"),
+    path("incidents/<int:pk>/edit/", views.incident_edit, name="edit"),
+    path("incidents/<int:pk>/grade/", views.incident_grade, name="grade"),
+    path(
+        "incidents/<int:pk>/transition/<slug:action>/",
+        views.incident_transition,
+        name="transition",
+    ),
+    path("incidents/<int:pk>/timeline/", views.timeline_add, name="timeline-add"),
+    path("incidents/<int:pk>/tasks/", views.task_add, name="task-add"),
+    path("incidents/<int:pk>/tasks/<int:task_pk>/state/", views.task_state, name="task-state"),
+    path("incidents/<int:pk>/comments/", views.comment_add, name="comment-add"),
+    path("incidents/<int:pk>/evidence/", views.evidence_upload, name="evidence-upload"),
+    path(
+        "incidents/evidence/<int:evidence_pk>/download/",
+        views.evidence_download,
+        name="evidence-download",
+    ),
+    path("incidents/evidence/<int:evidence_pk>/custody/", views.custody_add, name="custody-add"),
+    path("incidents/<int:pk>/rectifications/", views.rectification_add, name="rectification-add"),
+    path(
+        "incidents/rectifications/<int:item_pk>/<slug:action>/",
+        views.rectification_action,
+        name="rectification-action",
+    ),
+    path("incidents/my-rectifications/", views.my_rectifications, name="my-rectifications"),
+    path("incidents/concerns/new/", views.concern_new, name="concern-new"),
+    path("incidents/concerns/mine/", views.my_concerns, name="my-concerns"),
+    path("incidents/concerns/", views.concern_queue, name="concern-queue"),
+    path("incidents/concerns/<int:pk>/", views.concern_detail, name="concern-detail"),
+    path("api/", include(api.router.urls)),
+]

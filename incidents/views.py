@@ -1,0 +1,441 @@
+"""Handler pages: thin views over selectors (reads) and services (writes)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.policy import can_write
+from accounts.roles import Role, user_roles
+from core.errors import ApplicationError
+
+from . import forms, selectors, services
+from .models import (
+    Concern,
+    Evidence,
+    Grade,
+    Incident,
+    IncidentTask,
+    RectificationItem,
+)
+
+WORKER_ROLES = {Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR}
+
+
+def can_work(user) -> bool:
+    return can_write(user) and bool(user_roles(user) & WORKER_ROLES)
+
+
+def _require_worker(user):
+    if not can_work(user):
+        raise PermissionDenied(_("Your role may not change incidents."))
+
+
+# --- list / detail ------------------------------------------------------------------------------
+
+
+@login_required
+def incident_list(request):
+    if not (user_roles(request.user) & (WORKER_ROLES | {Role.AUDITOR})):
+        raise PermissionDenied
+    filters = {k: request.GET.get(k, "") for k in ("status", "grade", "category", "assignee", "q")}
+    filters["overdue"] = request.GET.get("overdue", "")
+    qs = selectors.incident_list(user=request.user, filters=filters)
+    try:
+        per_page = max(10, min(100, int(request.GET.get("per_page", 25))))
+    except ValueError:
+        per_page = 25
+    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "filters": filters,
+        "per_page": per_page,
+        "statuses": Incident.Status.choices,
+        "grades": Grade.choices,
+        "categories": Incident.Category.choices,
+        "assignees": forms.handler_choices().only("id", "username", "display_name"),
+        "can_work": can_work(request.user),
+    }
+    return render(request, "incidents/list.html", ctx)
+
+
+@login_required
+def incident_detail(request, pk):
+    ctx = selectors.incident_page(user=request.user, pk=pk)
+    incident = ctx["incident"]
+    ctx.update(
+        can_work=can_work(request.user),
+        grade_form=forms.GradeForm(
+            initial={
+                "grade": ctx["proposal"].grade if ctx["proposal"] else incident.grade,
+                "qualitative": [
+                    c["id"]
+                    for d in ctx["decisions"][:1]
+                    for c in d.matched
+                    if c["fact"] == "qualitative"
+                ],
+            }
+        ),
+        timeline_form=forms.TimelineForm(),
+        task_form=forms.TaskForm(),
+        comment_form=forms.CommentForm(),
+        evidence_form=forms.EvidenceForm(),
+        rectification_form=forms.RectificationForm(),
+        summary_form=forms.SummaryForm(initial={"summary": incident.summary}),
+        close_refusals=services.close_refusals(incident)
+        if incident.status == Incident.Status.SUMMARISED
+        else [],
+    )
+    return render(request, "incidents/detail.html", ctx)
+
+
+# --- create / edit ------------------------------------------------------------------------------
+
+
+def _form_error(form, exc: ApplicationError):
+    form.add_error(None, str(exc.message))
+
+
+@login_required
+def incident_create(request):
+    _require_worker(request.user)
+    form = forms.IncidentForm(request.POST or None)
+    systems = forms.SystemFormSet(request.POST or None, prefix="systems")
+    if request.method == "POST" and form.is_valid() and systems.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            incident = services.incident_create(
+                actor=request.user, affected_systems=forms.systems_from(systems), **data
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Incident %(ref)s created.") % {"ref": incident.reference})
+            return redirect(incident)
+    return render(
+        request, "incidents/form.html", {"form": form, "systems": systems, "incident": None}
+    )
+
+
+@login_required
+def incident_edit(request, pk):
+    _require_worker(request.user)
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    form = forms.IncidentForm(request.POST or None, instance=incident, editing=True)
+    systems = forms.SystemFormSet(request.POST or None, instance=incident, prefix="systems")
+    if request.method == "POST" and form.is_valid() and systems.is_valid():
+        changes = {k: form.cleaned_data[k] for k in form.changed_data}
+        try:
+            incident.refresh_from_db()
+            services.incident_update(
+                incident=incident,
+                actor=request.user,
+                affected_systems=forms.systems_from(systems) if systems.has_changed() else None,
+                **changes,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(incident)
+    return render(
+        request, "incidents/form.html", {"form": form, "systems": systems, "incident": incident}
+    )
+
+
+# --- actions on a case --------------------------------------------------------------------------
+
+
+def _act(request, pk, func):
+    """Run one service for a visible incident, show its error as a message, go back."""
+    _require_worker(request.user)
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    try:
+        result = func(incident)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        if isinstance(result, str):
+            messages.success(request, result)
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def incident_grade(request, pk):
+    form = forms.GradeForm(request.POST)
+
+    def run(incident):
+        if not form.is_valid():
+            raise ApplicationError(_("Check the grading form."))
+        services.incident_grade(
+            incident=incident,
+            actor=request.user,
+            grade=form.cleaned_data["grade"] or None,
+            reason=form.cleaned_data["reason"],
+            qualitative_ids=[c.pk for c in form.cleaned_data["qualitative"]],
+        )
+        return _("Grade recorded.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def incident_transition(request, pk, action):
+    def run(incident):
+        if action == "start":
+            services.incident_start_handling(incident=incident, actor=request.user)
+        elif action == "resolve":
+            services.incident_resolve(incident=incident, actor=request.user)
+        elif action == "summarise":
+            services.incident_summarise(
+                incident=incident, actor=request.user, summary=request.POST.get("summary", "")
+            )
+        elif action == "close":
+            services.incident_close(incident=incident, actor=request.user)
+        else:
+            raise ApplicationError(_("Unknown action."))
+        return _("Status updated.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def timeline_add(request, pk):
+    _require_worker(request.user)
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    form = forms.TimelineForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.timeline_add(
+                incident=incident,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                at=form.cleaned_data["at"],
+            )
+        except ApplicationError as exc:
+            error = exc.message
+    else:
+        error = " ".join(e for errs in form.errors.values() for e in errs)
+    if error:
+        messages.error(request, error)
+    return redirect(incident)
+
+
+@login_required
+@require_POST
+def task_add(request, pk):
+    form = forms.TaskForm(request.POST)
+
+    def run(incident):
+        if not form.is_valid():
+            raise ApplicationError(_("Enter a task title."))
+        services.task_create(incident=incident, actor=request.user, **form.cleaned_data)
+        return _("Task added.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def task_state(request, pk, task_pk):
+    def run(incident):
+        task = get_object_or_404(IncidentTask, pk=task_pk, incident=incident)
+        services.task_set_state(task=task, actor=request.user, state=request.POST.get("state"))
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def comment_add(request, pk):
+    def run(incident):
+        services.comment_add(incident=incident, actor=request.user, body=request.POST.get("body"))
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk):
+    form = forms.EvidenceForm(request.POST, request.FILES)
+
+    def run(incident):
+        if not form.is_valid():
+            raise ApplicationError(_("Choose a file to upload."))
+        services.evidence_add(
+            incident=incident,
+            actor=request.user,
+            file=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+        return _("Evidence uploaded.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+def evidence_download(request, evidence_pk):
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk)
+    try:
+        handle = services.evidence_open(evidence=evidence, actor=request.user)
+    except services.EvidenceTampered as exc:
+        return render(
+            request,
+            "incidents/tampered.html",
+            {"evidence": evidence, "message": exc.message},
+            status=409,
+        )
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+@login_required
+@require_POST
+def custody_add(request, evidence_pk):
+    _require_worker(request.user)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk)
+    try:
+        services.custody_add(evidence=evidence, actor=request.user, note=request.POST.get("note"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    target = evidence.incident or evidence.rectification_item.incident
+    return redirect(target) if target else redirect("incidents:my-rectifications")
+
+
+@login_required
+@require_POST
+def rectification_add(request, pk):
+    form = forms.RectificationForm(request.POST)
+
+    def run(incident):
+        if not form.is_valid():
+            raise ApplicationError(_("Enter the item, its owner and its deadline."))
+        services.rectification_create(incident=incident, actor=request.user, **form.cleaned_data)
+        return _("Rectification item added.")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def rectification_action(request, item_pk, action):
+    item = get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=item_pk)
+    if not can_write(request.user):
+        raise PermissionDenied
+    note = request.POST.get("note", "")
+    try:
+        with transaction.atomic():
+            if action == "complete":
+                if request.user.pk != item.owner_id and not can_work(request.user):
+                    raise PermissionDenied
+                services.rectification_complete(item=item, actor=request.user, note=note)
+                if request.FILES.get("file"):
+                    services.evidence_add(
+                        rectification_item=item, actor=request.user, file=request.FILES["file"]
+                    )
+            elif action in ("verify", "reject"):
+                _require_worker(request.user)
+                services.rectification_verify(
+                    item=item, actor=request.user, note=note, accept=action == "verify"
+                )
+            else:
+                raise ApplicationError(_("Unknown action."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    if item.incident_id and can_work(request.user):
+        return redirect(item.incident)
+    return redirect("incidents:my-rectifications")
+
+
+@login_required
+def my_rectifications(request):
+    items = selectors.my_rectifications(user=request.user).prefetch_related("evidence")
+    return render(request, "incidents/my_rectifications.html", {"items": items})
+
+
+# --- staff concerns -----------------------------------------------------------------------------
+
+
+@login_required
+def concern_new(request):
+    if not can_write(request.user):
+        raise PermissionDenied
+    form = forms.ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_submit(reporter=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you. Your report has been sent to the handlers."))
+            return redirect("incidents:my-concerns")
+    return render(request, "incidents/concern_form.html", {"form": form})
+
+
+@login_required
+def my_concerns(request):
+    concerns = Concern.objects.filter(reporter=request.user).select_related("incident")
+    return render(request, "incidents/my_concerns.html", {"concerns": concerns})
+
+
+@login_required
+def concern_queue(request):
+    if not selectors.is_triager(request.user) and Role.AUDITOR not in user_roles(request.user):
+        raise PermissionDenied
+    state = request.GET.get("state", Concern.State.SUBMITTED)
+    page = Paginator(selectors.concern_list(user=request.user, state=state), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "incidents/concern_queue.html",
+        {"page": page, "state": state, "states": Concern.State.choices},
+    )
+
+
+@login_required
+def concern_detail(request, pk):
+    concern = get_object_or_404(selectors.concern_list(user=request.user), pk=pk)
+    triage = selectors.is_triager(request.user) and can_write(request.user)
+    promote_form = forms.PromoteForm(request.POST if "promote" in request.POST else None)
+    close_form = forms.CloseConcernForm(request.POST if "close" in request.POST else None)
+    if request.method == "POST":
+        if not triage:
+            raise PermissionDenied
+        try:
+            if "promote" in request.POST and promote_form.is_valid():
+                incident = services.concern_promote(
+                    concern=concern, actor=request.user, **promote_form.cleaned_data
+                )
+                messages.success(
+                    request, _("Opened incident %(ref)s.") % {"ref": incident.reference}
+                )
+                return redirect(incident)
+            if "close" in request.POST and close_form.is_valid():
+                services.concern_close(
+                    concern=concern, actor=request.user, reason=close_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Concern closed; the reporter sees your reason."))
+                return redirect("incidents:concern-queue")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "incidents/concern_detail.html",
+        {
+            "concern": concern,
+            "triage": triage and concern.state == Concern.State.SUBMITTED,
+            "promote_form": promote_form,
+            "close_form": close_form,
+            "is_reporter": concern.reporter_id == request.user.pk,
+        },
+    )
