@@ -99,7 +99,10 @@ def test_officer_attaches_evidence_by_hand_and_apps_register_rules(tracked, offi
         )
         drill.refresh_from_db()
         assert drill.state == "met" and drill.evidence_url == "/files/drill.pdf"
-        # Training registers its rule: the obligation finds its evidence without code here.
+        # An app registers its rule: the obligation finds its evidence without code here.
+        from governance import obligations
+
+        previous = obligations.evidence_rule("training.plan")
         register_evidence_rule(
             "training.plan",
             lambda first, last: [
@@ -108,10 +111,11 @@ def test_officer_attaches_evidence_by_hand_and_apps_register_rules(tracked, offi
         )
         try:
             services.obligations_evaluate()
-        finally:
-            from governance import obligations
-
-            obligations._rules.pop("training.plan", None)
+        finally:  # put back whatever the training app registered
+            if previous is None:
+                obligations._rules.pop("training.plan", None)
+            else:
+                register_evidence_rule("training.plan", previous)
         assert period("O10-plan", "2026").state == "met"
 
 
