@@ -10,7 +10,7 @@ from accounts.models import JobRole, User
 from core import demo
 
 from . import services
-from .models import Topic, TrainingAssignment, TrainingPlan
+from .models import Drill, DrillObjective, Topic, TrainingAssignment, TrainingPlan
 
 QUESTIONS_LAW = [
     (
@@ -202,3 +202,78 @@ def seed_training():
         f"{TrainingAssignment.objects.filter(course__plan=plan).count()} assignments"
     ]
     return lines
+
+
+@demo.register(61, "training drills")
+def seed_drills():
+    year = timezone.localdate().year
+    if Drill.objects.filter(year=year).exists():
+        return [f"training: drills {year} already present"]
+    return _seed_drills(User.objects.get(username="compliance"), year)
+
+
+def _seed_drills(officer, year):
+    handler = User.objects.get(username="handler")
+    handler2 = User.objects.get(username="handler2")
+    staff2 = User.objects.get(username="staff2")
+    auditor = User.objects.get(username="auditor")
+    now = timezone.now()
+    first = timezone.make_aware(dt.datetime(year, 1, 2, 10, 0))
+    last = timezone.make_aware(dt.datetime(year, 12, 20, 10, 0))
+    done = services.drill_plan(
+        year=year,
+        title="客户信息泄露桌面推演",
+        scenario="外包人员通过测试环境导出含客户身份信息的数据并外传，涉及约1.2万名投资者。",
+        drill_type=Drill.Type.TABLETOP,
+        incident_category="data_security",
+        incident_grade="III",
+        scheduled_at=max(first, min(now - dt.timedelta(days=30), last)),
+        coordinator=handler,
+        objectives=[
+            ("30分钟内完成初步定级", "定级结论及依据记录在案件中"),
+            ("2小时内完成首报草稿并通过审批", "报告在系统中进入已批准状态"),
+        ],
+        participants=[handler, handler2, staff2],
+        observers=[auditor],
+        actor=officer,
+    )
+    services.drill_start(drill=done, actor=handler)
+    objectives = list(done.objectives.order_by("position"))
+    services.drill_assess_objective(
+        objective=objectives[0], result=DrillObjective.Result.MET, actor=handler
+    )
+    services.drill_assess_objective(
+        objective=objectives[1],
+        result=DrillObjective.Result.PARTIALLY_MET,
+        notes="首报审批耗时2.5小时，超出目标。",
+        actor=handler,
+    )
+    services.drill_add_finding(
+        drill=done,
+        objective=objectives[1],
+        description="审批链路只有一名审批人，休假时无人替补。",
+        owner=handler,
+        due_at=now + dt.timedelta(days=30),
+        actor=handler,
+    )
+    services.drill_complete(
+        drill=done,
+        summary="团队按流程完成定级、处置与报告，首报审批环节需要增加替补审批人。",
+        lessons="明确替补审批人；预置报告模板。",
+        actor=handler,
+    )
+    planned = services.drill_plan(
+        year=year,
+        title="交易系统勒索软件功能演练",
+        scenario="核心交易系统所在服务器被勒索软件加密，需切换至灾备环境并完成报告。",
+        drill_type=Drill.Type.FUNCTIONAL,
+        incident_category="malware",
+        incident_grade="II",
+        scheduled_at=max(first, min(now + dt.timedelta(days=45), last)),
+        coordinator=handler2,
+        objectives=[("4小时内完成灾备切换", "交易恢复且数据一致性核对通过")],
+        participants=[handler, handler2],
+        observers=[officer],
+        actor=officer,
+    )
+    return [f"training: drills {done.title} (completed), {planned.title} (planned)"]
