@@ -1,0 +1,248 @@
+"""Benchmark: incident list page, list API (page of 50 with a filter) and an incident page on a
+large PostgreSQL database. Seeds with COPY into its own database, then measures server time
+through the full Django stack (test client: middleware, session, auth, templates).
+
+    .venv/bin/python bench/incidents.py [--incidents 100000] [--timeline 1000000]
+        [--database-url postgres://postgres@127.0.0.1:5432/ir_bench_inc] [--runs 60] [--reseed]
+
+The last line printed is one JSON object with p50/p95 (ms) per target and the incident page's
+raw SQL time (the same queries the page ran, replayed through a cursor).
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--incidents", type=int, default=100_000)
+    p.add_argument("--timeline", type=int, default=1_000_000)
+    p.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/ir_bench_inc")
+    p.add_argument("--runs", type=int, default=60)
+    p.add_argument("--reseed", action="store_true", help="drop and re-create the database")
+    return p.parse_args()
+
+
+def ensure_database(url, reseed):
+    name = url.rsplit("/", 1)[-1]
+    host_part = url.split("@", 1)[1].rsplit("/", 1)[0]
+    host, port = (host_part.split(":") + ["5432"])[:2]
+    user = url.split("://", 1)[1].split("@", 1)[0]
+    base = ["-h", host, "-p", port, "-U", user]
+    if reseed:
+        subprocess.run(["dropdb", *base, "--if-exists", name], check=True)
+    exists = subprocess.run(
+        ["psql", *base, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'", "postgres"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["createdb", *base, name], check=True)
+
+
+def pct(values, q):
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(q / 100 * (len(values) - 1))))
+    return round(values[k], 2)
+
+
+def seed(n_incidents, n_timeline):
+    from django.db import connection
+
+    from accounts.models import Department, User
+    from accounts.roles import Role, assign_role
+    from incidents.models import Incident, ReferenceCounter
+
+    if Incident.objects.count() >= n_incidents:
+        print(f"seed: {Incident.objects.count()} incidents already present", file=sys.stderr)
+        return
+    started = time.monotonic()
+    teams = [
+        Department.objects.get_or_create(code=f"bench-{i}", defaults={"name": f"团队{i}"})[0]
+        for i in range(10)
+    ]
+    handlers = []
+    for i in range(20):
+        u, created = User.objects.get_or_create(
+            username=f"bench-handler{i}",
+            defaults={"display_name": f"处置员{i}", "department": teams[i % 10]},
+        )
+        if created:
+            assign_role(u, Role.INCIDENT_HANDLER)
+        handlers.append(u)
+    officer, created = User.objects.get_or_create(
+        username="bench-officer", defaults={"display_name": "合规官"}
+    )
+    if created:
+        assign_role(officer, Role.COMPLIANCE_OFFICER)
+
+    rnd = random.Random(42)
+    year = 2025
+    now = datetime(2025, 12, 31, tzinfo=UTC)
+    categories = list(Incident.Category.values)
+    sources = list(Incident.Source.values)
+    statuses = list(Incident.Status.values)
+    grades = ["I", "II", "III", "IV"]
+    cols = (
+        "reference, year, number, title, description, category, source, is_drill, status, grade, "
+        "discovered_at, cii_involved, counterparty_name, summary, assignee_id, team_id, "
+        "created_by_id, created_at, updated_at"
+    )
+    with connection.cursor() as cur:
+        raw = cur.connection
+        with raw.cursor() as c, c.copy(f"COPY incidents_incident ({cols}) FROM STDIN") as copy:
+            for i in range(1, n_incidents + 1):
+                h = handlers[i % len(handlers)]
+                status = statuses[rnd.randrange(len(statuses))]
+                grade = "" if status == "new" else grades[rnd.randrange(4)]
+                src = sources[rnd.randrange(len(sources))]
+                at = now - timedelta(minutes=i * 5)
+                copy.write_row(
+                    (
+                        f"SJAQ-{year}-{i:04d}",
+                        year,
+                        i,
+                        f"事件 {i} 客户数据疑似泄露",
+                        "",
+                        categories[i % len(categories)],
+                        src,
+                        src == "drill",
+                        status,
+                        grade,
+                        at,
+                        False,
+                        "",
+                        "",
+                        h.pk,
+                        h.department_id,
+                        h.pk,
+                        at,
+                        at,
+                    )
+                )
+        cur.execute("SELECT min(id), max(id) FROM incidents_incident")
+        lo, hi = cur.fetchone()
+        kinds = ["note", "action", "containment", "communication"]
+        with (
+            raw.cursor() as c,
+            c.copy(
+                "COPY incidents_timelineentry (incident_id, at, actor_id, kind, text) FROM STDIN"
+            ) as copy,
+        ):
+            base = now - timedelta(days=400)
+            for j in range(n_timeline):
+                copy.write_row(
+                    (
+                        lo + (j % (hi - lo + 1)),
+                        base + timedelta(seconds=j * 30),
+                        handlers[j % len(handlers)].pk,
+                        kinds[j % 4],
+                        f"处置记录 {j}",
+                    )
+                )
+        cur.execute("ANALYZE incidents_incident")
+        cur.execute("ANALYZE incidents_timelineentry")
+    ReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": n_incidents})
+    print(f"seed: done in {time.monotonic() - started:.1f}s", file=sys.stderr)
+
+
+def measure(runs):
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from incidents.models import Incident, TimelineEntry
+
+    officer = User.objects.get(username="bench-officer")
+    handler = User.objects.get(username="bench-handler3")
+    incident = Incident.objects.filter(assignee=handler).order_by("-id").first()
+
+    def timed(client, url):
+        samples = []
+        for _ in range(5):
+            assert client.get(url).status_code == 200, url
+        for _ in range(runs):
+            t = time.perf_counter()
+            resp = client.get(url)
+            samples.append((time.perf_counter() - t) * 1000)
+            assert resp.status_code == 200
+        return samples
+
+    officer_client, handler_client = Client(), Client()
+    officer_client.force_login(officer)
+    handler_client.force_login(handler)
+    results = {}
+    list_ms = timed(handler_client, "/incidents/")
+    results["list_page"] = {"p50_ms": pct(list_ms, 50), "p95_ms": pct(list_ms, 95)}
+    officer_list_ms = timed(officer_client, "/incidents/?status=handling")
+    results["list_page_officer_filtered"] = {
+        "p50_ms": pct(officer_list_ms, 50),
+        "p95_ms": pct(officer_list_ms, 95),
+    }
+    api_ms = timed(officer_client, "/api/incidents/?status=handling&category=data_security")
+    results["list_api"] = {"p50_ms": pct(api_ms, 50), "p95_ms": pct(api_ms, 95)}
+    page_url = f"/incidents/{incident.pk}/"
+    page_ms = timed(handler_client, page_url)
+
+    with CaptureQueriesContext(connection) as ctx:
+        handler_client.get(page_url)
+    statements = [q["sql"] for q in ctx.captured_queries]
+    raw_ms = []
+    with connection.cursor() as cur:
+        for _ in range(runs):
+            t = time.perf_counter()
+            for sql in statements:
+                cur.execute(sql)
+                if cur.description:
+                    cur.fetchall()
+            raw_ms.append((time.perf_counter() - t) * 1000)
+    reset_queries()
+    results["incident_page"] = {
+        "p50_ms": pct(page_ms, 50),
+        "p95_ms": pct(page_ms, 95),
+        "raw_sql_p50_ms": pct(raw_ms, 50),
+        "raw_sql_p95_ms": pct(raw_ms, 95),
+        "queries": len(statements),
+        "timeline_entries": incident.timeline.count(),
+        "ratio_p95_to_raw_sql": round(pct(page_ms, 95) / max(pct(raw_ms, 95), 0.001), 2),
+    }
+    results["sizes"] = {
+        "incidents": Incident.objects.count(),
+        "timeline_entries": TimelineEntry.objects.count(),
+        "runs": runs,
+    }
+    results["median_all_ms"] = round(statistics.median(list_ms + api_ms + page_ms), 2)
+    return results
+
+
+def main():
+    args = parse_args()
+    ensure_database(args.database_url, args.reseed)
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seed(args.incidents, args.timeline)
+    print(json.dumps(measure(args.runs), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
