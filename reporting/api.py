@@ -1,0 +1,398 @@
+"""REST endpoints (api/reporting/...): rules, reports, approvals, submissions, notices and risk
+intelligence. Thin: parse, call one service or selector, serialise. Reads go through
+`visible_to`; writes need the model permission and `can_write` (auditors never write)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.policy import can_write
+
+from . import selectors, services
+from .models import (
+    RegulatorNotice,
+    RegulatoryReport,
+    ReportApproval,
+    ReportingRule,
+    ReportSubmission,
+    ReportVersion,
+    RiskIntelligence,
+)
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """Reading needs the view permission too; writing needs can_write."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": [],
+    }
+
+    def has_permission(self, request, view):
+        if request.method not in permissions.SAFE_METHODS and not can_write(request.user):
+            return False
+        return super().has_permission(request, view)
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    deadline_expression = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReportingRule
+        fields = [
+            "id",
+            "code",
+            "version",
+            "is_active",
+            *services.RULE_FIELDS,
+            "deadline_expression",
+            "created_at",
+        ]
+        read_only_fields = ["version", "is_active", "created_at"]
+
+
+class RuleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Rules as data. PUT/PATCH writes a new version; history with ?history=1."""
+
+    serializer_class = RuleSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["regime", "recipient", "stage", "is_active", "source_status"]
+    queryset = ReportingRule.objects.none()
+
+    def get_queryset(self):
+        history = self.request.query_params.get("history") == "1" or self.action != "list"
+        return selectors.rule_list(user=self.request.user, include_history=history)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        code = data.pop("code")
+        serializer.instance = services.rule_create(code=code, actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("code", None)
+        serializer.instance = services.rule_revise(
+            rule=serializer.instance, actor=self.request.user, **data
+        )
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportVersion
+        fields = ["id", "number", "sha256", "author", "approved_by", "approved_at", "pdf", "docx"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    incident_reference = serializers.CharField(source="incident.reference", read_only=True)
+    versions = VersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RegulatoryReport
+        fields = [
+            "id",
+            "incident",
+            "incident_reference",
+            "notice",
+            "rule",
+            "recipient",
+            "stage",
+            "sequence",
+            "status",
+            "is_drill",
+            "due_at",
+            "calendar_confirmed",
+            "title",
+            "content",
+            "version",
+            "author",
+            "cancelled_reason",
+            "versions",
+        ]
+        read_only_fields = [f for f in fields if f not in ("title", "content")]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportApproval
+        fields = [
+            "id",
+            "report",
+            "version_number",
+            "requested_by",
+            "requested_at",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "comment",
+        ]
+        read_only_fields = fields
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportSubmission
+        fields = [
+            "id",
+            "report",
+            "version",
+            "channel",
+            "submitted_at",
+            "submitted_by",
+            "receipt_number",
+            "receipt_file",
+            "due_at",
+            "on_time",
+            "late_reason",
+        ]
+        read_only_fields = ["version", "submitted_by", "due_at", "on_time"]
+
+    def validate_report(self, report):
+        visible = RegulatoryReport.objects.visible_to(self.context["request"].user)
+        if not visible.filter(pk=report.pk).exists():
+            raise serializers.ValidationError(_("No such report."))
+        return report
+
+
+class ReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Reports are created by grading (or a notice); here they are drafted and approved."""
+
+    serializer_class = ReportSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["status", "recipient", "stage", "incident", "notice", "is_drill"]
+    queryset = RegulatoryReport.objects.none()
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user).prefetch_related("versions")
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.report_update(
+            report=serializer.instance,
+            content=data.get("content", {}),
+            title=data.get("title"),
+            actor=self.request.user,
+        )
+
+    def _done(self, report):
+        report = selectors.report_get(user=self.request.user, pk=report.pk)
+        return Response(ReportSerializer(report, context={"request": self.request}).data)
+
+    @action(detail=True, methods=["post"], url_path="request-approval")
+    def request_approval(self, request, pk=None):
+        report = self.get_object()
+        services.report_request_approval(report=report, actor=request.user)
+        return self._done(report)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        report = self.get_object()
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.report_approve(report=report, actor=request.user, **body.validated_data)
+        return self._done(report)
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        report = self.get_object()
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.report_reject(report=report, actor=request.user, **body.validated_data)
+        return self._done(report)
+
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request, pk=None):
+        report = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.report_new_version(report=report, actor=request.user, **body.validated_data)
+        return self._done(report)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        report = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.report_cancel(report=report, actor=request.user, **body.validated_data)
+        return self._done(report)
+
+
+class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ApprovalSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["decision", "report"]
+    queryset = ReportApproval.objects.none()
+
+    def get_queryset(self):
+        return ReportApproval.objects.visible_to(self.request.user).order_by("-requested_at")
+
+
+class SubmissionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = SubmissionSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["report", "channel", "on_time"]
+    queryset = ReportSubmission.objects.none()
+
+    def get_queryset(self):
+        return selectors.submissions_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.submission_record(
+            report=data.pop("report"),
+            channel=data.pop("channel"),
+            submitted_at=data.pop("submitted_at"),
+            receipt_number=data.get("receipt_number", ""),
+            receipt_file=data.get("receipt_file"),
+            late_reason=data.get("late_reason", ""),
+            actor=self.request.user,
+        )
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegulatorNotice
+        fields = [
+            "id",
+            "reference",
+            "issuer",
+            "title",
+            "received_at",
+            "content",
+            "feedback_due_at",
+            "status",
+            "handler",
+            "verification",
+            "incident",
+            "feedback_reports",
+        ]
+        read_only_fields = ["feedback_reports"]
+
+
+class NoticeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = NoticeSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["status", "issuer"]
+    queryset = RegulatorNotice.objects.none()
+
+    def get_queryset(self):
+        return selectors.notice_list(user=self.request.user).prefetch_related("feedback_reports")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("status", None)
+        data.pop("verification", None)
+        serializer.instance = services.notice_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        for frozen in ("reference", "issuer", "title", "received_at"):
+            data.pop(frozen, None)
+        serializer.instance = services.notice_update(
+            notice=serializer.instance, actor=self.request.user, **data
+        )
+
+
+class IntelligenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RiskIntelligence
+        fields = [
+            "id",
+            "kind",
+            "party",
+            "party_name",
+            "summary",
+            "details",
+            "source",
+            "source_url",
+            "observed_at",
+            "status",
+            "incident",
+            "notice",
+            "closed_reason",
+            "triaged_by",
+            "triaged_at",
+        ]
+        read_only_fields = ["status", "incident", "closed_reason", "triaged_by", "triaged_at"]
+
+
+class TriageSerializer(serializers.Serializer):
+    incident = serializers.IntegerField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class IntelligenceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = IntelligenceSerializer
+    permission_classes = [ModelPermissions]
+    filterset_fields = ["status", "kind", "party"]
+    queryset = RiskIntelligence.objects.none()
+
+    def get_queryset(self):
+        return selectors.intelligence_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.intelligence_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    @action(detail=True, methods=["post"])
+    def triage(self, request, pk=None):
+        from core.errors import ApplicationError
+        from incidents.models import Incident
+
+        item = self.get_object()
+        body = TriageSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data.get("incident"):
+            incident = (
+                Incident.objects.visible_to(request.user)
+                .filter(pk=body.validated_data["incident"])
+                .first()
+            )
+            if incident is None:
+                raise ApplicationError(_("No such incident."))
+            item = services.intelligence_triage_to_incident(
+                item=item, incident=incident, actor=request.user
+            )
+        else:
+            item = services.intelligence_close(
+                item=item, reason=body.validated_data.get("reason", ""), actor=request.user
+            )
+        return Response(IntelligenceSerializer(item).data)

@@ -1,0 +1,112 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .content import FIELD_LABELS, STAGE_FIELDS
+from .models import RegulatorNotice, ReportSubmission, RiskIntelligence
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReportContentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        for key in STAGE_FIELDS[report.stage]:
+            self.fields[key] = forms.CharField(
+                label=FIELD_LABELS[key],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=report.content.get(key, ""),
+            )
+        self.fields["title"].initial = report.title
+
+    def content(self) -> dict:
+        return {k: self.cleaned_data[k] for k in STAGE_FIELDS[self.report.stage]}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SubmissionForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ReportSubmission.Channel.choices)
+    submitted_at = forms.DateTimeField(label=_("Submitted at"), widget=DATETIME)
+    receipt_number = forms.CharField(label=_("Receipt or reference number"), required=False)
+    receipt_file = forms.FileField(label=_("Receipt file"), required=False)
+    late_reason = forms.CharField(
+        label=_("Reason for lateness"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoticeForm(forms.ModelForm):
+    class Meta:
+        model = RegulatorNotice
+        fields = [
+            "reference",
+            "issuer",
+            "title",
+            "received_at",
+            "feedback_due_at",
+            "handler",
+            "content",
+            "attachment",
+        ]
+        widgets = {"received_at": DATETIME, "feedback_due_at": DATETIME}
+
+
+class NoticeHandlingForm(forms.ModelForm):
+    class Meta:
+        model = RegulatorNotice
+        fields = ["status", "handler", "feedback_due_at", "verification"]
+        widgets = {"feedback_due_at": DATETIME}
+
+
+class IntelligenceForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label=_("link"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = RiskIntelligence
+        fields = [
+            "kind",
+            "party",
+            "party_name",
+            "summary",
+            "details",
+            "source",
+            "source_url",
+            "observed_at",
+        ]
+        widgets = {"observed_at": DATETIME}
+
+
+class TriageForm(forms.Form):
+    incident = forms.ModelChoiceField(label=_("Incident"), queryset=None, required=False)
+    reason = forms.CharField(
+        label=_("Reason for closing without an incident"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from incidents.models import Incident
+
+        self.fields["incident"].queryset = Incident.objects.visible_to(user).open()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("incident") and not (data.get("reason") or "").strip():
+            raise forms.ValidationError(
+                _("Link the item to an incident, or give the reason for closing it.")
+            )
+        return data

@@ -1,0 +1,630 @@
+"""Regulatory reporting: rules as versioned data, report obligations per recipient and stage,
+four-eyes approval with frozen hashed snapshots, submissions, regulator notices and risk
+intelligence (the standard's §5 应急响应 and §7 数据共享监测)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.policy import VisibleQuerySet
+from core.models import TimeStampedModel
+
+
+class Grade(models.TextChoices):
+    """National four levels (I most severe). Values match the incident's grade."""
+
+    I = "I", _("I particularly major (特别重大)")  # noqa: E741
+    II = "II", _("II major (重大)")
+    III = "III", _("III relatively major (较大)")
+    IV = "IV", _("IV general (一般)")
+
+
+GRADE_RANK = {Grade.I: 1, Grade.II: 2, Grade.III: 3, Grade.IV: 4}
+
+
+class Regime(models.TextChoices):
+    CSRC = "csrc", _("CSRC securities and futures incident reporting")
+    CAC = "cac", _("National cyber-incident reporting (CAC 2025)")
+
+
+class Recipient(models.TextChoices):
+    CSRC = "csrc", _("CSRC")
+    CSRC_BRANCH = "csrc_branch", _("CSRC local branch")
+    CAC = "cac", _("Provincial cyberspace office")
+    CII_PROTECTION = "cii_protection", _("CII protection department")
+    POLICE = "police", _("Public security (police)")
+
+
+class Stage(models.TextChoices):
+    INITIAL = "initial", _("Initial report")
+    FOLLOW_UP = "follow_up", _("Follow-up report")
+    FINAL = "final", _("Final summary report")
+    FEEDBACK = "feedback", _("Feedback on a regulator notice")
+
+
+class SourceStatus(models.TextChoices):
+    CONFIRMED = "C", _("[C] confirmed from the source text")
+    QUOTED = "Q", _("[Q] confirmed through a verbatim quotation")
+    SECONDARY = "S", _("[S] uncertain or secondary: to confirm")
+
+
+class Anchor(models.TextChoices):
+    DISCOVERED = "discovered", _("Discovery of the incident")
+    GRADED = "graded", _("Grading of the incident")
+    RESOLVED = "resolved", _("End of handling (service restored)")
+
+
+class OffsetUnit(models.TextChoices):
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    WORKING_DAYS = "working_days", _("working days")
+
+
+class CIIScope(models.TextChoices):
+    ANY = "any", _("Any operator")
+    CII_ONLY = "cii", _("Only critical information infrastructure")
+    NON_CII_ONLY = "non_cii", _("Only outside critical information infrastructure")
+
+
+class ReportingRuleQuerySet(VisibleQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ReportingRule(TimeStampedModel):
+    """One reporting duty: regime × recipient × grade range × CII flag × stage → deadline.
+
+    Rules are versioned: an officer's change writes a new version and retires the old one, so a
+    report always points at the exact wording it was computed from."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_active = models.BooleanField(_("active"), default=True)
+    name = models.CharField(_("name"), max_length=200)
+    regime = models.CharField(_("regime"), max_length=10, choices=Regime.choices)
+    recipient = models.CharField(_("recipient"), max_length=20, choices=Recipient.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    most_severe_grade = models.CharField(
+        _("most severe grade"), max_length=4, choices=Grade.choices, default=Grade.I
+    )
+    least_severe_grade = models.CharField(
+        _("least severe grade"), max_length=4, choices=Grade.choices, default=Grade.IV
+    )
+    cii_scope = models.CharField(
+        _("critical information infrastructure"),
+        max_length=10,
+        choices=CIIScope.choices,
+        default=CIIScope.ANY,
+    )
+    anchor = models.CharField(_("counted from"), max_length=12, choices=Anchor.choices)
+    offset_amount = models.PositiveIntegerField(_("time allowed"))
+    offset_unit = models.CharField(_("unit"), max_length=16, choices=OffsetUnit.choices)
+    repeat_every_hours = models.PositiveIntegerField(
+        _("repeat every (hours)"),
+        null=True,
+        blank=True,
+        help_text=_("Follow-up reports: another one is due this often until service is restored."),
+    )
+    effective_from = models.DateField(
+        _("effective from"),
+        null=True,
+        blank=True,
+        help_text=_("Applies to incidents discovered on or after this date."),
+    )
+    source = models.CharField(_("source"), max_length=300)
+    source_status = models.CharField(_("source status"), max_length=1, choices=SourceStatus.choices)
+    needs_confirmation = models.BooleanField(
+        _("to confirm"),
+        default=False,
+        help_text=_("A default an officer must check against the official text."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = ReportingRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting rule")
+        verbose_name_plural = _("reporting rules")
+        ordering = ["regime", "recipient", "stage", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="reporting_rule_code_version"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(is_active=True),
+                name="reporting_rule_one_active_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    @classmethod
+    def visibility_q(cls, user):
+        # Reference data: every signed-in person with a role may read the rules.
+        return Q()
+
+    def deadline_expression(self) -> str:
+        text = _("%(amount)s %(unit)s after %(anchor)s") % {
+            "amount": self.offset_amount,
+            "unit": self.get_offset_unit_display(),
+            "anchor": self.get_anchor_display(),
+        }
+        if self.repeat_every_hours:
+            text += " " + str(
+                _("then every %(hours)s h until service is restored")
+                % {"hours": self.repeat_every_hours}
+            )
+        return text
+
+
+class ReportTemplate(TimeStampedModel):
+    """The officer-editable document layout for a stage (and optionally one recipient).
+
+    The body is a Django template rendered against the frozen snapshot; lines starting with
+    "# " / "## " are headings, "| label | value" lines make a two-column table, blank lines
+    separate paragraphs. The same text yields the PDF and the DOCX."""
+
+    name = models.CharField(_("name"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    recipient = models.CharField(
+        _("recipient"),
+        max_length=20,
+        choices=Recipient.choices,
+        blank=True,
+        help_text=_("Leave empty for a template used for every recipient."),
+    )
+    title = models.CharField(_("document title"), max_length=300)
+    body = models.TextField(_("body"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates")
+        ordering = ["stage", "recipient", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def visibility_q(cls, user):
+        return Q()
+
+
+class RegulatorNotice(TimeStampedModel):
+    """A risk notice (通报 / 风险提示) from the CSRC or a branch, with its own feedback deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        HANDLING = "handling", _("Being handled")
+        FEEDBACK_SENT = "feedback_sent", _("Feedback sent")
+        CLOSED = "closed", _("Closed")
+
+    reference = models.CharField(_("notice number"), max_length=100)
+    issuer = models.CharField(
+        _("issuer"),
+        max_length=20,
+        choices=[
+            (Recipient.CSRC, Recipient.CSRC.label),
+            (Recipient.CSRC_BRANCH, Recipient.CSRC_BRANCH.label),
+        ],
+        default=Recipient.CSRC_BRANCH,
+    )
+    title = models.CharField(_("title"), max_length=300)
+    received_at = models.DateTimeField(_("received at"))
+    content = models.TextField(_("content"), blank=True)
+    feedback_due_at = models.DateTimeField(
+        _("feedback due at"), help_text=_("Set by the notice itself.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="regulator_notices",
+        verbose_name=_("handler"),
+    )
+    verification = models.TextField(_("verification and handling"), blank=True)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="regulator_notices",
+        verbose_name=_("incident"),
+    )
+    attachment = models.FileField(_("notice file"), upload_to="reporting/notices/%Y/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regulator notice")
+        verbose_name_plural = _("regulator notices")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @classmethod
+    def visibility_q(cls, user):
+        return Q(handler=user) | Q(created_by=user)
+
+
+class RiskIntelligence(TimeStampedModel):
+    """An item of risk intelligence (风险情报) found by monitoring or passed on by a notice."""
+
+    class Kind(models.TextChoices):
+        LEAK = "leak", _("Non-public data leaked online")
+        DATA_FOR_SALE = "data_for_sale", _("Data offered for sale")
+        IMPERSONATION = "impersonation", _("Impersonation of the firm")
+        NEGATIVE_NEWS = "negative_news", _("Negative news")
+
+    class Party(models.TextChoices):
+        FIRM = "firm", _("The firm")
+        RELATED_PARTY = "related_party", _("A related party")
+        PARTNER = "partner", _("A partner")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        INCIDENT = "incident", _("Triaged to an incident")
+        CLOSED = "closed", _("Closed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    party = models.CharField(
+        _("concerns"), max_length=20, choices=Party.choices, default=Party.FIRM
+    )
+    party_name = models.CharField(_("party name"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    details = models.TextField(_("details"), blank=True)
+    source = models.CharField(_("where it was found"), max_length=300)
+    source_url = models.URLField(_("link"), max_length=500, blank=True)
+    observed_at = models.DateTimeField(_("observed at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="risk_intelligence",
+        verbose_name=_("incident"),
+    )
+    notice = models.ForeignKey(
+        RegulatorNotice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="intelligence",
+        verbose_name=_("regulator notice"),
+    )
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("triaged by"),
+    )
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("risk intelligence item")
+        verbose_name_plural = _("risk intelligence items")
+        ordering = ["-observed_at"]
+
+    def __str__(self):
+        return self.summary
+
+    @classmethod
+    def visibility_q(cls, user):
+        return Q(reported_by=user) | Q(triaged_by=user) | Q(notice__handler=user)
+
+
+class RegulatoryReport(TimeStampedModel):
+    """One report owed to one recipient at one stage (情况报告书 / 首报 / 续报 / 总结报告), or the
+    feedback owed on a regulator notice. It carries its deadline on the engine."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        SUBMITTED = "submitted", _("Submitted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regulatory_reports",
+        verbose_name=_("incident"),
+    )
+    notice = models.ForeignKey(
+        RegulatorNotice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_reports",
+        verbose_name=_("regulator notice"),
+    )
+    rule = models.ForeignKey(
+        ReportingRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("rule"),
+    )
+    recipient = models.CharField(_("recipient"), max_length=20, choices=Recipient.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    sequence = models.PositiveIntegerField(_("number"), default=1)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    is_drill = models.BooleanField(_("drill"), default=False)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    calendar_confirmed = models.BooleanField(_("working-day calendar confirmed"), default=True)
+    deadline = models.ForeignKey(
+        "deadlines.Deadline",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deadline"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    content = models.JSONField(_("content"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_reports",
+        verbose_name=_("author"),
+    )
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contributors to the current version"),
+    )
+    template = models.ForeignKey(
+        ReportTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("template"),
+    )
+    cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regulatory report")
+        verbose_name_plural = _("regulatory reports")
+        ordering = ["due_at", "id"]
+        permissions = [("approve_regulatoryreport", _("Can approve regulatory reports"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False) | Q(notice__isnull=False),
+                name="reporting_report_has_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def visibility_q(cls, user):
+        from incidents.models import Incident
+
+        return (
+            Q(author=user)
+            | Q(incident__in=Incident.objects.visible_to(user).values("pk"))
+            | Q(notice__handler=user)
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
+
+    @property
+    def current_snapshot(self):
+        return self.versions.filter(number=self.version).first()
+
+
+class ReportVersion(models.Model):
+    """An approved, frozen snapshot of a report with its SHA-256 and generated documents."""
+
+    report = models.ForeignKey(
+        RegulatoryReport,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("report"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("snapshot"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    pdf = models.FileField(_("PDF"), upload_to="reporting/reports/%Y/", blank=True)
+    docx = models.FileField(_("DOCX"), upload_to="reporting/reports/%Y/", blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("approved report version")
+        verbose_name_plural = _("approved report versions")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reporting_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.report} v{self.number}"
+
+    @classmethod
+    def visibility_q(cls, user):
+        return Q(report__in=RegulatoryReport.objects.visible_to(user).values("pk"))
+
+
+class ReportApproval(models.Model):
+    """A request for the four-eyes approval of one version, and its decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Returned for changes")
+
+    report = models.ForeignKey(
+        RegulatoryReport,
+        on_delete=models.CASCADE,
+        related_name="approvals",
+        verbose_name=_("report"),
+    )
+    version_number = models.PositiveIntegerField(_("version"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report approval")
+        verbose_name_plural = _("report approvals")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(decision="pending"),
+                name="reporting_one_pending_approval",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} v{self.version_number}: {self.get_decision_display()}"
+
+    @classmethod
+    def visibility_q(cls, user):
+        return Q(report__in=RegulatoryReport.objects.visible_to(user).values("pk"))
+
+
+class ReportSubmission(models.Model):
+    """How and when an approved version reached the recipient."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        REGULATOR_SYSTEM = "system", _("Regulator's system")
+        PAPER = "paper", _("Paper")
+
+    report = models.ForeignKey(
+        RegulatoryReport,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("report"),
+    )
+    version = models.ForeignKey(
+        ReportVersion,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("approved version"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    receipt_number = models.CharField(_("receipt or reference number"), max_length=120, blank=True)
+    receipt_file = models.FileField(
+        _("receipt file"), upload_to="reporting/receipts/%Y/", blank=True
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    on_time = models.BooleanField(_("on time"))
+    late_reason = models.TextField(_("reason for lateness"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report submission")
+        verbose_name_plural = _("report submissions")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(on_time=True) | ~Q(late_reason=""),
+                name="reporting_late_needs_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} @ {self.submitted_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def visibility_q(cls, user):
+        return Q(report__in=RegulatoryReport.objects.visible_to(user).values("pk"))

@@ -1,0 +1,59 @@
+"""How reporting follows the incident and the deadline engine (incidents never import us)."""
+
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.signals import deadline_missed
+from incidents.closing import register_close_blocker
+from incidents.signals import incident_graded, incident_resolved
+
+from . import services
+from .models import RegulatoryReport, Stage
+
+
+@receiver(incident_graded, dispatch_uid="reporting.incident_graded")
+def on_incident_graded(sender, incident, old_grade, new_grade, actor=None, reason="", **kwargs):
+    if old_grade and new_grade and old_grade != new_grade:
+        why = _("Regraded %(old)s → %(new)s") % {"old": old_grade, "new": new_grade}
+        if reason:
+            why = f"{why}: {reason}"
+    else:
+        why = reason or ""
+    services.obligations_sync(incident=incident, actor=actor, reason=str(why))
+
+
+@receiver(incident_resolved, dispatch_uid="reporting.incident_resolved")
+def on_incident_resolved(sender, incident, actor=None, **kwargs):
+    services.incident_resolved(incident=incident, actor=actor)
+
+
+def _report_for(deadline):
+    from django.contrib.contenttypes.models import ContentType
+
+    if deadline.content_type_id != ContentType.objects.get_for_model(RegulatoryReport).pk:
+        return None
+    return RegulatoryReport.objects.filter(pk=deadline.object_id).first()
+
+
+@receiver(deadline_missed, dispatch_uid="reporting.deadline_missed")
+def on_deadline_missed(sender, deadline, **kwargs):
+    report = _report_for(deadline)
+    if report is not None and report.stage == Stage.FOLLOW_UP and not report.is_drill:
+        services.follow_up_next(report=report)
+
+
+def reports_due(incident) -> list[str]:
+    """Closing blocker: a case does not close while a report to a regulator is still owed."""
+    reasons = []
+    for report in RegulatoryReport.objects.filter(incident=incident).exclude(stage=Stage.FEEDBACK):
+        if report.status in services._pending_states(report):
+            reasons.append(
+                str(
+                    _("Report still owed: %(title)s (%(status)s).")
+                    % {"title": report.title, "status": report.get_status_display()}
+                )
+            )
+    return reasons
+
+
+register_close_blocker(reports_due)

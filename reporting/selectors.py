@@ -1,0 +1,108 @@
+"""Reads of the reporting app (always through the visibility rule)."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import (
+    Recipient,
+    RegulatorNotice,
+    RegulatoryReport,
+    ReportingRule,
+    ReportSubmission,
+    RiskIntelligence,
+)
+
+
+def rule_list(*, user, include_history: bool = False):
+    qs = ReportingRule.objects.visible_to(user)
+    return qs if include_history else qs.active()
+
+
+def report_list(*, user, status=None, incident=None, recipient=None, stage=None):
+    qs = RegulatoryReport.objects.visible_to(user).select_related(
+        "incident", "notice", "deadline", "author"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if incident:
+        qs = qs.filter(incident=incident)
+    if recipient:
+        qs = qs.filter(recipient=recipient)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs.order_by("due_at", "id")
+
+
+def report_get(*, user, pk):
+    return (
+        RegulatoryReport.objects.visible_to(user)
+        .select_related("incident", "notice", "deadline", "rule", "author", "template")
+        .prefetch_related(
+            "versions__approved_by",
+            "versions__author",
+            Prefetch("approvals"),
+            "submissions__submitted_by",
+            "contributors",
+        )
+        .get(pk=pk)
+    )
+
+
+def reports_for_incident(*, user, incident):
+    return report_list(user=user, incident=incident)
+
+
+def notice_list(*, user):
+    return RegulatorNotice.objects.visible_to(user).select_related("handler", "incident")
+
+
+def intelligence_list(*, user, status=None):
+    qs = RiskIntelligence.objects.visible_to(user).select_related("incident", "notice")
+    return qs.filter(status=status) if status else qs
+
+
+def quarter_of(dt: datetime) -> str:
+    local = timezone.localtime(dt)
+    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+
+
+def report_metrics(*, user, year: int | None = None) -> list[dict]:
+    """Reports due, submitted on time and late (late submissions plus reports past due and not
+    submitted) per quarter and recipient. Drills and cancelled reports never count."""
+    now = timezone.now()
+    reports = (
+        RegulatoryReport.objects.visible_to(user)
+        .filter(is_drill=False, due_at__isnull=False)
+        .exclude(status=RegulatoryReport.Status.CANCELLED)
+        .prefetch_related("submissions")
+    )
+    if year:
+        reports = reports.filter(due_at__year=year)
+    rows: dict[tuple[str, str], dict] = defaultdict(
+        lambda: {"due": 0, "on_time": 0, "late": 0, "overdue": 0, "pending": 0}
+    )
+    for report in reports:
+        row = rows[(quarter_of(report.due_at), report.recipient)]
+        row["due"] += 1
+        submissions = sorted(report.submissions.all(), key=lambda s: s.submitted_at)
+        if submissions:
+            row["on_time" if submissions[0].on_time else "late"] += 1
+        elif report.due_at < now:
+            row["late"] += 1
+            row["overdue"] += 1
+        else:
+            row["pending"] += 1
+    labels = dict(Recipient.choices)
+    return [
+        {"quarter": q, "recipient": r, "recipient_label": labels.get(r, r), **counts}
+        for (q, r), counts in sorted(rows.items())
+    ]
+
+
+def submissions_list(*, user):
+    return ReportSubmission.objects.visible_to(user).select_related(
+        "report", "version", "submitted_by"
+    )

@@ -1,0 +1,38 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import api, views
+
+app_name = "reporting"
+
+router = DefaultRouter()
+router.register("rules", api.RuleViewSet, basename="api-rule")
+router.register("reports", api.ReportViewSet, basename="api-report")
+router.register("approvals", api.ApprovalViewSet, basename="api-approval")
+router.register("submissions", api.SubmissionViewSet, basename="api-submission")
+router.register("notices", api.NoticeViewSet, basename="api-notice")
+router.register("intelligence", api.IntelligenceViewSet, basename="api-intelligence")
+
+urlpatterns = [
+    path("reporting/", views.report_list, name="report-list"),
+    path("reporting/reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reporting/reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
+    path("reporting/reports/<int:pk>/submit/", views.report_submit, name="report-submit"),
+    path(
+        "reporting/reports/<int:pk>/v<int:number>.<str:fmt>",
+        views.version_download,
+        name="version-download",
+    ),
+    path("reporting/reports/<int:pk>/<slug:action>/", views.report_action, name="report-action"),
+    path("reporting/incidents/<int:incident_pk>/", views.incident_reports, name="incident-reports"),
+    path("reporting/rules/", views.rule_list, name="rule-list"),
+    path("reporting/notices/", views.notice_list, name="notice-list"),
+    path("reporting/notices/new/", views.notice_create, name="notice-create"),
+    path("reporting/notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    path("reporting/intelligence/", views.intel_list, name="intel-list"),
+    path("reporting/intelligence/new/", views.intel_create, name="intel-create"),
+    path("reporting/intelligence/<int:pk>/", views.intel_detail, name="intel-detail"),
+    path("reporting/metrics/", views.metrics, name="metrics"),
+    path("reporting/metrics.xlsx", views.metrics_export, name="metrics-export"),
+    path("api/reporting/", include(router.urls)),
+]

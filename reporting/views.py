@@ -1,0 +1,370 @@
+"""Pages for handlers and officers. Thin: a form, one service or selector, a template. Every
+object is fetched through the visibility rule; ApplicationError becomes a form error."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.policy import can_write
+from core.errors import ApplicationError
+
+from . import exports, forms, selectors, services
+from .content import FIELD_LABELS, STAGE_FIELDS
+from .models import (
+    RegulatoryReport,
+    ReportApproval,
+    ReportVersion,
+    RiskIntelligence,
+)
+
+
+def _writer(request):
+    if not can_write(request.user):
+        raise PermissionDenied
+
+
+def _report(request, pk) -> RegulatoryReport:
+    try:
+        return selectors.report_get(user=request.user, pk=pk)
+    except RegulatoryReport.DoesNotExist:
+        raise Http404
+
+
+@login_required
+@permission_required("reporting.view_regulatoryreport", raise_exception=True)
+def report_list(request):
+    status = request.GET.get("status") or None
+    reports = selectors.report_list(user=request.user, status=status)
+    return render(
+        request,
+        "reporting/report_list.html",
+        {
+            "reports": reports[:500],
+            "statuses": RegulatoryReport.Status.choices,
+            "status": status,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@permission_required("reporting.view_regulatoryreport", raise_exception=True)
+def incident_reports(request, incident_pk):
+    from incidents.models import Incident
+
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=incident_pk)
+    reports = selectors.reports_for_incident(user=request.user, incident=incident)
+    return render(
+        request,
+        "reporting/report_list.html",
+        {"reports": reports, "incident": incident, "now": timezone.now()},
+    )
+
+
+@login_required
+@permission_required("reporting.view_regulatoryreport", raise_exception=True)
+def report_detail(request, pk):
+    report = _report(request, pk)
+    fields = [(FIELD_LABELS[k], report.content.get(k, "")) for k in STAGE_FIELDS[report.stage]]
+    pending = next(
+        (a for a in report.approvals.all() if a.decision == ReportApproval.Decision.PENDING), None
+    )
+    return render(
+        request,
+        "reporting/report_detail.html",
+        {
+            "report": report,
+            "fields": fields,
+            "pending_approval": pending,
+            "can_write": can_write(request.user),
+            "can_approve": request.user.has_perm(services.APPROVE_PERMISSION),
+            "submission_form": forms.SubmissionForm(
+                initial={"submitted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+            ),
+            "reason_form": forms.ReasonForm(),
+            "comment_form": forms.CommentForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("reporting.change_regulatoryreport", raise_exception=True)
+def report_edit(request, pk):
+    _writer(request)
+    report = _report(request, pk)
+    form = forms.ReportContentForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(
+                report=report,
+                content=form.content(),
+                title=form.cleaned_data["title"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("reporting:report-detail", pk=report.pk)
+    return render(request, "reporting/report_edit.html", {"report": report, "form": form})
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    _writer(request)
+    report = _report(request, pk)
+    post = request.POST
+    calls = {
+        "request-approval": (
+            lambda: services.report_request_approval(report=report, actor=request.user),
+            _("Sent for approval."),
+        ),
+        "approve": (
+            lambda: services.report_approve(
+                report=report, actor=request.user, comment=post.get("comment", "")
+            ),
+            _("Approved: the content is frozen and the documents are generated."),
+        ),
+        "reject": (
+            lambda: services.report_reject(
+                report=report, actor=request.user, comment=post.get("comment", "")
+            ),
+            _("Returned to the author."),
+        ),
+        "new-version": (
+            lambda: services.report_new_version(
+                report=report, actor=request.user, reason=post.get("reason", "")
+            ),
+            _("A new draft version is open; the approved version stays frozen."),
+        ),
+        "cancel": (
+            lambda: services.report_cancel(
+                report=report, actor=request.user, reason=post.get("reason", "")
+            ),
+            _("Report cancelled."),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    if action in ("approve", "reject"):
+        if not request.user.has_perm(services.APPROVE_PERMISSION):
+            raise PermissionDenied
+    elif not request.user.has_perm("reporting.change_regulatoryreport"):
+        raise PermissionDenied
+    func, done = calls[action]
+    try:
+        func()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("reporting:report-detail", pk=report.pk)
+
+
+@login_required
+@permission_required("reporting.add_reportsubmission", raise_exception=True)
+@require_POST
+def report_submit(request, pk):
+    _writer(request)
+    report = _report(request, pk)
+    form = forms.SubmissionForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.submission_record(
+                report=report,
+                channel=data["channel"],
+                submitted_at=data["submitted_at"],
+                receipt_number=data["receipt_number"],
+                receipt_file=data["receipt_file"],
+                late_reason=data["late_reason"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Submission recorded."))
+    else:
+        messages.error(request, _("Check the submission details: %(e)s") % {"e": form.errors})
+    return redirect("reporting:report-detail", pk=report.pk)
+
+
+@login_required
+@permission_required("reporting.view_reportversion", raise_exception=True)
+def version_download(request, pk, number, fmt):
+    report = _report(request, pk)
+    version = get_object_or_404(ReportVersion, report=report, number=number)
+    field = {"pdf": version.pdf, "docx": version.docx}.get(fmt)
+    if not field:
+        raise Http404
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=f"{report.incident.reference if report.incident_id else report.notice.reference}"
+        f"-{report.stage}-{report.recipient}-v{version.number}.{fmt}",
+    )
+
+
+@login_required
+@permission_required("reporting.view_reportingrule", raise_exception=True)
+def rule_list(request):
+    history = request.GET.get("history") == "1"
+    rules = selectors.rule_list(user=request.user, include_history=history)
+    return render(request, "reporting/rule_list.html", {"rules": rules, "history": history})
+
+
+@login_required
+@permission_required("reporting.view_regulatornotice", raise_exception=True)
+def notice_list(request):
+    return render(
+        request,
+        "reporting/notice_list.html",
+        {"notices": selectors.notice_list(user=request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+@permission_required("reporting.add_regulatornotice", raise_exception=True)
+def notice_create(request):
+    _writer(request)
+    form = forms.NoticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        attachment = data.pop("attachment", None) or None
+        try:
+            notice = services.notice_create(actor=request.user, attachment=attachment, **data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Notice registered; its feedback report is open."))
+            return redirect("reporting:notice-detail", pk=notice.pk)
+    return render(
+        request, "reporting/form.html", {"form": form, "title": _("New regulator notice")}
+    )
+
+
+@login_required
+@permission_required("reporting.view_regulatornotice", raise_exception=True)
+def notice_detail(request, pk):
+    notice = get_object_or_404(selectors.notice_list(user=request.user), pk=pk)
+    form = forms.NoticeHandlingForm(request.POST or None, instance=notice)
+    if request.method == "POST":
+        _writer(request)
+        if not request.user.has_perm("reporting.change_regulatornotice"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.notice_update(
+                    notice=notice,
+                    actor=request.user,
+                    **{k: form.cleaned_data[k] for k in form.changed_data},
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Notice updated."))
+                return redirect("reporting:notice-detail", pk=notice.pk)
+    return render(
+        request,
+        "reporting/notice_detail.html",
+        {
+            "notice": notice,
+            "form": form,
+            "reports": notice.feedback_reports.all(),
+            "intelligence": notice.intelligence.all(),
+        },
+    )
+
+
+@login_required
+@permission_required("reporting.view_riskintelligence", raise_exception=True)
+def intel_list(request):
+    status = request.GET.get("status") or None
+    return render(
+        request,
+        "reporting/intel_list.html",
+        {
+            "items": selectors.intelligence_list(user=request.user, status=status),
+            "statuses": RiskIntelligence.Status.choices,
+            "status": status,
+        },
+    )
+
+
+@login_required
+@permission_required("reporting.add_riskintelligence", raise_exception=True)
+def intel_create(request):
+    _writer(request)
+    form = forms.IntelligenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.intelligence_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Risk intelligence recorded."))
+            return redirect("reporting:intel-detail", pk=item.pk)
+    return render(
+        request, "reporting/form.html", {"form": form, "title": _("New risk intelligence")}
+    )
+
+
+@login_required
+@permission_required("reporting.view_riskintelligence", raise_exception=True)
+def intel_detail(request, pk):
+    item = get_object_or_404(selectors.intelligence_list(user=request.user), pk=pk)
+    form = forms.TriageForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        _writer(request)
+        if not request.user.has_perm("reporting.change_riskintelligence"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if form.cleaned_data["incident"]:
+                    services.intelligence_triage_to_incident(
+                        item=item, incident=form.cleaned_data["incident"], actor=request.user
+                    )
+                else:
+                    services.intelligence_close(
+                        item=item, reason=form.cleaned_data["reason"], actor=request.user
+                    )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Item triaged."))
+                return redirect("reporting:intel-detail", pk=item.pk)
+    return render(request, "reporting/intel_detail.html", {"item": item, "form": form})
+
+
+def _year(request):
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@login_required
+@permission_required("reporting.view_reportsubmission", raise_exception=True)
+def metrics(request):
+    year = _year(request)
+    rows = selectors.report_metrics(user=request.user, year=year)
+    return render(request, "reporting/metrics.html", {"rows": rows, "year": year})
+
+
+@login_required
+@permission_required("reporting.view_reportsubmission", raise_exception=True)
+def metrics_export(request):
+    year = _year(request)
+    rows = selectors.report_metrics(user=request.user, year=year)
+    data = exports.metrics_workbook(rows, title=_("Regulatory reporting %(year)s") % {"year": year})
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="reporting-metrics-{year}.xlsx"'
+    return response
