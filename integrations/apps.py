@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationsConfig(AppConfig):
+    name = "integrations"
+    verbose_name = _("Integrations")
+
+    def ready(self):
+        from accounts.roles import Role, grant
+        from audit.registry import audit_register
+        from core.navigation import NavItem, register
+
+        from . import models
+
+        audit_register(models.ApiToken, exclude_fields=["token_hash", "last_used_at"])
+        audit_register(models.AlertSource, exclude_fields=["secret"])
+        audit_register(models.Alert)
+
+        grant(Role.COMPLIANCE_OFFICER, "integrations.*")
+
+        grant(Role.INCIDENT_HANDLER, "integrations.view_alert")
+
+        register(NavItem("my", _("My API tokens"), "integrations:tokens", frozenset(), 50))
+        triage = frozenset(
+            {Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
+        )
+        register(NavItem("incidents", _("Alert triage"), "integrations:alert-queue", triage, 13))

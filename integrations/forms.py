@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Expires after (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text=_("Leave empty for a token that does not expire."),
+    )
+
+
+def _category_choices():
+    from incidents.models import Incident
+
+    return [("", "—")] + list(Incident.Category.choices)
+
+
+class PromoteForm(forms.Form):
+    title = forms.CharField(label=_("Incident title"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Incident category"), choices=_category_choices)
+
+
+class MergeForm(forms.Form):
+    incident = forms.ModelChoiceField(label=_("Incident"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        from .selectors import mergeable_incidents
+
+        super().__init__(*args, **kwargs)
+        self.fields["incident"].queryset = mergeable_incidents(user=user)
+        self.fields["incident"].label_from_instance = lambda i: f"{i.reference} {i.title}"
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
