@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # domain apps
     "governance",
     "incidents",
+    "reporting",
     "training",
     "integrations",
 ]
