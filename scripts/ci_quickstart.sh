@@ -12,7 +12,11 @@ log="$scratch/run.log"
   exec setsid scripts/run >"$log" 2>&1
 ) &
 runner=$!
-stop() { kill -- -"$runner" 2>/dev/null || kill "$runner" 2>/dev/null || true; wait "$runner" 2>/dev/null || true; }
+stop() {
+  kill -TERM -- -"$runner" 2>/dev/null || kill "$runner" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 "$runner" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- -"$runner" 2>/dev/null || true
+}
 trap stop EXIT
 url="http://127.0.0.1:$port"
 for i in $(seq 1 120); do
