@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ApplicationError
 
 from . import services
-from .models import Alert, AlertSource, ApiToken, new_secret
+from .models import Alert, AlertSource, ApiToken, WebhookSubscription, new_secret
 
 
 @admin.register(ApiToken)
@@ -63,6 +63,26 @@ class AlertAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return Alert.objects.visible_to(request.user).select_related("source", "incident")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """Read-only here: officers manage subscriptions on the Webhooks page (through services)."""
+
+    list_display = ["name", "url", "active", "owner", "created_at", "disabled_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "url"]
+    exclude = ["secret"]
+    readonly_fields = [f.name for f in WebhookSubscription._meta.fields if f.name != "secret"]
+
+    def get_queryset(self, request):
+        return WebhookSubscription.objects.visible_to(request.user).select_related("owner")
 
     def has_add_permission(self, request):
         return False

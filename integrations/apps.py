@@ -11,11 +11,13 @@ class IntegrationsConfig(AppConfig):
         from audit.registry import audit_register
         from core.navigation import NavItem, register
 
-        from . import models
+        from . import models, webhooks
 
         audit_register(models.ApiToken, exclude_fields=["token_hash", "last_used_at"])
         audit_register(models.AlertSource, exclude_fields=["secret"])
         audit_register(models.Alert)
+        audit_register(models.WebhookSubscription, exclude_fields=["secret"])
+        webhooks.connect()
 
         grant(Role.COMPLIANCE_OFFICER, "integrations.*")
 
@@ -26,3 +28,5 @@ class IntegrationsConfig(AppConfig):
             {Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
         )
         register(NavItem("incidents", _("Alert triage"), "integrations:alert-queue", triage, 13))
+        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR})
+        register(NavItem("compliance", _("Webhooks"), "integrations:webhooks", officers, 80))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken
+from .models import ApiToken, Event
 
 
 class TokenForm(forms.Form):
@@ -42,3 +42,11 @@ class MergeForm(forms.Form):
 
 class DismissForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubscriptionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
+    )

@@ -246,3 +246,67 @@ class Alert(models.Model):
     def visibility_q(cls, user) -> Q:
         """Handlers triage every alert (an alert has no team until it becomes a case)."""
         return Q() if sees_alerts(user) else Q(pk__in=[])
+
+
+# --- Outbound webhooks ----------------------------------------------------------------------
+
+
+class Event(models.TextChoices):
+    INCIDENT_CREATED = "incident.created", _("Incident created")
+    INCIDENT_GRADED = "incident.graded", _("Incident graded")
+    INCIDENT_REGRADED = "incident.regraded", _("Incident regraded")
+    REPORT_APPROVED = "report.approved", _("Report approved")
+    REPORT_SUBMITTED = "report.submitted", _("Report submitted")
+    DEADLINE_MISSED = "deadline.missed", _("Deadline missed")
+    AGREEMENT_EXPIRING = "agreement.expiring", _("Agreement expiring")
+
+
+class WebhookSubscription(models.Model):
+    """An officer's subscription of a URL to events. Deliveries are rows of the notifications
+    outbox on the subscription's own (inactive, so reminder steps never use it) webhook
+    endpoint: retries, backoff, the signature header and the delivery log come from there."""
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        default=new_secret,
+        help_text=_("Every delivery carries X-Signature: sha256=HMAC(secret, timestamp.body)."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    endpoint = models.OneToOneField(
+        "notifications.WebhookEndpoint",
+        on_delete=models.PROTECT,
+        related_name="subscription",
+        verbose_name=_("outbox endpoint"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    disabled_reason = models.TextField(_("why disabled"), blank=True)
+    failures_counted_after = models.PositiveBigIntegerField(
+        _("failures counted after outbox row"),
+        default=0,
+        help_text=_("Re-enabling forgets earlier failures: only later deliveries count."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_events_display(self) -> str:
+        labels = dict(Event.choices)
+        return ", ".join(str(labels.get(e, e)) for e in self.events)

@@ -25,3 +25,14 @@ def mergeable_incidents(*, user):
     from incidents.models import Incident
 
     return Incident.objects.visible_to(user).open().order_by("-discovered_at", "-id")
+
+
+def subscriptions(*, user):
+    from .models import WebhookSubscription
+
+    return WebhookSubscription.objects.visible_to(user).select_related("owner", "endpoint")
+
+
+def deliveries(*, subscription, limit: int = 200):
+    """The delivery log: the subscription's outbox rows, newest first."""
+    return subscription.endpoint.outbox.order_by("-id")[:limit]

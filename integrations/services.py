@@ -2,20 +2,36 @@
 ApplicationError with a message a user can read."""
 
 import secrets
+import uuid
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import can_write
+from accounts.roles import Role
 from audit.context import acting_as
 from core.errors import ApplicationError
+from notifications.models import Outbox, WebhookEndpoint
+from notifications.services import notify
 
-from . import intake
+from . import intake, webhooks
 from .intake import AlertRejected
-from .models import TOKEN_PREFIX, Alert, AlertReceipt, AlertSource, ApiToken, hash_token
+from .models import (
+    TOKEN_PREFIX,
+    Alert,
+    AlertReceipt,
+    AlertSource,
+    ApiToken,
+    Event,
+    WebhookSubscription,
+    hash_token,
+)
 
 # last_used_at is written at most this often per token (an API client may call many times a
 # second; the column says "in use lately", not an access log).
@@ -249,3 +265,131 @@ def alert_dismiss(*, alert: Alert, actor, reason: str) -> Alert:
         alert.handled_at = timezone.now()
         alert.save(update_fields=["state", "dismiss_reason", "handled_by", "handled_at"])
     return alert
+
+
+# --- Webhook subscriptions ------------------------------------------------------------------
+
+
+def _require_officer(actor):
+    if not (actor.has_role(Role.COMPLIANCE_OFFICER) or actor.is_superuser):
+        raise ApplicationError(_("Only compliance officers manage webhook subscriptions."))
+
+
+def _clean_subscription(*, name: str, url: str, events) -> tuple[str, str, list[str]]:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the subscription a name."))
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ApplicationError(_("Enter an http(s) URL."))
+    if len(url) > 500:
+        raise ApplicationError(_("The URL is too long."))
+    events = list(dict.fromkeys(events or []))
+    unknown = [e for e in events if e not in Event.values]
+    if unknown:
+        raise ApplicationError(
+            _("Unknown events: %(events)s.") % {"events": ", ".join(map(str, unknown))}
+        )
+    if not events:
+        raise ApplicationError(_("Choose at least one event."))
+    return name[:100], url, events
+
+
+def subscription_create(*, actor, name: str, url: str, events) -> WebhookSubscription:
+    _require_officer(actor)
+    name, url, events = _clean_subscription(name=name, url=url, events=events)
+    with transaction.atomic(), acting_as(actor):
+        subscription = WebhookSubscription(name=name, url=url, events=events, owner=actor)
+        # The outbox endpoint is inactive: reminder steps post to active endpoints only, and
+        # this one receives the subscription's events alone.
+        subscription.endpoint = WebhookEndpoint.objects.create(
+            name=f"webhook {uuid.uuid4().hex[:8]}: {name}"[:100],
+            url=url,
+            style=WebhookEndpoint.Style.GENERIC,
+            secret=subscription.secret,
+            active=False,
+        )
+        subscription.save()
+    return subscription
+
+
+def subscription_update(
+    *, subscription: WebhookSubscription, actor, name: str, url: str, events
+) -> WebhookSubscription:
+    _require_officer(actor)
+    name, url, events = _clean_subscription(name=name, url=url, events=events)
+    with transaction.atomic(), acting_as(actor):
+        subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+        subscription.name, subscription.url, subscription.events = name, url, events
+        subscription.save(update_fields=["name", "url", "events"])
+        WebhookEndpoint.objects.filter(pk=subscription.endpoint_id).update(url=url)
+    return subscription
+
+
+def subscription_set_active(
+    *, subscription: WebhookSubscription, actor, active: bool, reason: str = ""
+) -> WebhookSubscription:
+    """Enable or disable by hand; re-enabling forgets earlier failures."""
+    _require_officer(actor)
+    with transaction.atomic(), acting_as(actor):
+        subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+        subscription.active = active
+        subscription.disabled_at = None if active else timezone.now()
+        subscription.disabled_reason = "" if active else (reason or _("Disabled by an officer."))
+        if active:
+            # Failures before this point no longer count towards disabling it again.
+            last = subscription.endpoint.outbox.order_by("-id").values_list("id", flat=True)
+            subscription.failures_counted_after = last.first() or 0
+        subscription.save(
+            update_fields=["active", "disabled_at", "disabled_reason", "failures_counted_after"]
+        )
+    return subscription
+
+
+def _consecutive_dead(subscription) -> list[Outbox]:
+    """The latest finished deliveries that failed for good, newest first, up to the last
+    success (or the last re-enabling)."""
+    dead = []
+    finished = subscription.endpoint.outbox.filter(
+        state__in=[Outbox.State.SENT, Outbox.State.DEAD], pk__gt=subscription.failures_counted_after
+    ).order_by("-id")
+    for row in finished[: webhooks.disable_after() + 1]:
+        if row.state != Outbox.State.DEAD:
+            break
+        dead.append(row)
+    return dead
+
+
+def subscriptions_check() -> list[WebhookSubscription]:
+    """Disable every active subscription whose last deliveries all failed permanently."""
+    limit = webhooks.disable_after()
+    disabled = []
+    for subscription in WebhookSubscription.objects.filter(active=True).select_related("endpoint"):
+        dead = _consecutive_dead(subscription)
+        if len(dead) < limit:
+            continue
+        with transaction.atomic():
+            changed = WebhookSubscription.objects.filter(pk=subscription.pk, active=True).update(
+                active=False,
+                disabled_at=timezone.now(),
+                disabled_reason=_(
+                    "Disabled after %(count)d deliveries in a row failed permanently; last "
+                    "error: %(error)s"
+                )
+                % {"count": len(dead), "error": dead[0].last_error[:300]},
+            )
+            if changed:
+                subscription.refresh_from_db()
+                disabled.append(subscription)
+                notify(
+                    recipients=[subscription.owner],
+                    subject=_("Webhook “%(name)s” disabled") % {"name": subscription.name},
+                    body=subscription.disabled_reason,
+                    url=reverse("integrations:webhook-detail", args=[subscription.pk]),
+                    channels=("inapp", "email"),
+                    dedupe_key=f"integrations:webhook:{subscription.pk}:disabled:"
+                    f"{subscription.disabled_at.isoformat()}",
+                )
+    return disabled

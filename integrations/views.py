@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.policy import can_write
+from accounts.policy import can_write, sees_everything
+from accounts.roles import Role
 from core.errors import ApplicationError
 
 from . import selectors, services
-from .forms import DismissForm, MergeForm, PromoteForm, TokenForm
+from .forms import DismissForm, MergeForm, PromoteForm, SubscriptionForm, TokenForm
 from .models import Alert, sees_alerts
 
 NEW_TOKEN_SESSION_KEY = "integrations.new_token"
@@ -149,5 +150,78 @@ def alert_detail(request, pk):
             "forms": forms,
             "can_act": can_write(request.user) and alert.state == Alert.State.NEW,
             "payload": json.dumps(alert.payload, ensure_ascii=False, indent=2, sort_keys=True),
+        },
+    )
+
+
+# --- webhook subscriptions ------------------------------------------------------------------
+
+
+def _officer(user) -> bool:
+    return user.has_role(Role.COMPLIANCE_OFFICER) or user.is_superuser
+
+
+@login_required
+def webhooks(request):
+    if not sees_everything(request.user):
+        raise PermissionDenied
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST":
+        if not _officer(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                subscription = services.subscription_create(actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Subscription created."))
+                return redirect("integrations:webhook-detail", subscription.pk)
+    return render(
+        request,
+        "integrations/webhooks.html",
+        {
+            "subscriptions": selectors.subscriptions(user=request.user),
+            "form": form,
+            "can_manage": _officer(request.user),
+        },
+    )
+
+
+@login_required
+def webhook_detail(request, pk):
+    subscription = get_object_or_404(selectors.subscriptions(user=request.user), pk=pk)
+    can_manage = _officer(request.user)
+    form = SubscriptionForm(
+        request.POST if request.POST.get("action") == "update" else None,
+        initial={"name": subscription.name, "url": subscription.url, "events": subscription.events},
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "update" and form.is_valid():
+                services.subscription_update(
+                    subscription=subscription, actor=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("Subscription saved."))
+                return redirect("integrations:webhook-detail", pk)
+            if action in ("enable", "disable"):
+                services.subscription_set_active(
+                    subscription=subscription, actor=request.user, active=action == "enable"
+                )
+                messages.success(request, _("Subscription saved."))
+                return redirect("integrations:webhook-detail", pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "integrations/webhook_detail.html",
+        {
+            "subscription": subscription,
+            "deliveries": selectors.deliveries(subscription=subscription),
+            "form": form,
+            "can_manage": can_manage,
         },
     )
