@@ -15,14 +15,16 @@ def enqueue_now(ids) -> bool:
     ids = list(ids)
     if not ids:
         return True
-    from .tasks import deliver
+    # The project's Celery app by name, not the "current app" a shared_task proxy would pick
+    # (a library or test can make another app current).
+    from config.celery_app import app
 
     size = conf.get("NOTIFICATIONS_TASK_BATCH")
     try:
         for start in range(0, len(ids), size):
-            deliver.apply_async(args=[ids[start : start + size]], retry=False)
+            app.send_task("notifications.deliver", args=[ids[start : start + size]], retry=False)
     except Exception as exc:  # the broker is down or unreachable: the sweep will retry
-        logger.warning("could not enqueue %d outbox rows (%s); the sweep will", len(ids), exc)
+        logger.warning("could not enqueue %d outbox rows (%r); the sweep will", len(ids), exc)
         return False
     return True
 
