@@ -17,6 +17,7 @@ class IntegrationsConfig(AppConfig):
         audit_register(models.AlertSource, exclude_fields=["secret"])
         audit_register(models.Alert)
         audit_register(models.WebhookSubscription, exclude_fields=["secret"])
+        audit_register(models.PeriodExport)
         webhooks.connect()
 
         grant(Role.COMPLIANCE_OFFICER, "integrations.*")
@@ -30,3 +31,4 @@ class IntegrationsConfig(AppConfig):
         register(NavItem("incidents", _("Alert triage"), "integrations:alert-queue", triage, 13))
         officers = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR})
         register(NavItem("compliance", _("Webhooks"), "integrations:webhooks", officers, 80))
+        register(NavItem("audit", _("Period export"), "integrations:export", officers, 50))

@@ -50,3 +50,10 @@ class SubscriptionForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+class ExportForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -310,3 +310,35 @@ class WebhookSubscription(models.Model):
     def get_events_display(self) -> str:
         labels = dict(Event.choices)
         return ", ".join(str(labels.get(e, e)) for e in self.events)
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+class PeriodExport(models.Model):
+    """Who exported which period, and the SHA-256 of the archive they took away."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sha256 = models.CharField(_("SHA-256 of the archive"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    manifest = models.JSONField(_("manifest"), default=dict)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period export")
+        verbose_name_plural = _("period exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.date_from}–{self.date_to} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -36,3 +36,9 @@ def subscriptions(*, user):
 def deliveries(*, subscription, limit: int = 200):
     """The delivery log: the subscription's outbox rows, newest first."""
     return subscription.endpoint.outbox.order_by("-id")[:limit]
+
+
+def period_exports(*, user):
+    from .models import PeriodExport
+
+    return PeriodExport.objects.visible_to(user).select_related("requested_by")

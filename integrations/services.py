@@ -1,6 +1,7 @@
 """Writes. Keyword-only arguments, one transaction each; expected failures raise
 ApplicationError with a message a user can read."""
 
+import hashlib
 import secrets
 import uuid
 from datetime import timedelta
@@ -13,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.policy import can_write
+from accounts.policy import can_write, sees_everything
 from accounts.roles import Role
 from audit.context import acting_as
 from core.errors import ApplicationError
 from notifications.models import Outbox, WebhookEndpoint
 from notifications.services import notify
 
-from . import intake, webhooks
+from . import exports, intake, webhooks
 from .intake import AlertRejected
 from .models import (
     TOKEN_PREFIX,
@@ -29,6 +30,7 @@ from .models import (
     AlertSource,
     ApiToken,
     Event,
+    PeriodExport,
     WebhookSubscription,
     hash_token,
 )
@@ -393,3 +395,36 @@ def subscriptions_check() -> list[WebhookSubscription]:
                     f"{subscription.disabled_at.isoformat()}",
                 )
     return disabled
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+MAX_EXPORT_DAYS = 3660
+
+
+def period_export(*, actor, date_from, date_to, out) -> PeriodExport:
+    """Write the period's archive to `out` (a path) and record who took it and its hash."""
+    if date_from is None or date_to is None or date_from > date_to:
+        raise ApplicationError(_("The period must start on or before its last day."))
+    if (date_to - date_from).days > MAX_EXPORT_DAYS:
+        raise ApplicationError(_("Export at most ten years at a time."))
+    if actor is not None and not sees_everything(actor):
+        raise ApplicationError(_("Only auditors, compliance officers and administrators export."))
+    who = actor.get_username() if actor is not None else ""
+    manifest = exports.write_export(out, date_from=date_from, date_to=date_to, generated_by=who)
+    sha = hashlib.sha256()
+    size = 0
+    with open(out, "rb") as archive:
+        for block in iter(lambda: archive.read(1 << 20), b""):
+            sha.update(block)
+            size += len(block)
+    with transaction.atomic(), acting_as(actor):
+        return PeriodExport.objects.create(
+            requested_by=actor,
+            date_from=date_from,
+            date_to=date_to,
+            sha256=sha.hexdigest(),
+            size=size,
+            manifest=manifest,
+        )

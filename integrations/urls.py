@@ -17,6 +17,7 @@ urlpatterns = [
     path("integrations/alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
     path("integrations/webhooks/", views.webhooks, name="webhooks"),
     path("integrations/webhooks/<int:pk>/", views.webhook_detail, name="webhook-detail"),
+    path("integrations/export/", views.period_export, name="export"),
     path("", include(router.urls)),
     # After the router: "queue" is reserved and never a source slug.
     path("api/alerts/<slug:source>/", api_alerts.AlertIntakeView.as_view(), name="alert-intake"),

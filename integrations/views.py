@@ -1,12 +1,15 @@
 """Pages: thin, each calls one selector or service."""
 
 import json
+import os
+import tempfile
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +20,14 @@ from accounts.roles import Role
 from core.errors import ApplicationError
 
 from . import selectors, services
-from .forms import DismissForm, MergeForm, PromoteForm, SubscriptionForm, TokenForm
+from .forms import (
+    DismissForm,
+    ExportForm,
+    MergeForm,
+    PromoteForm,
+    SubscriptionForm,
+    TokenForm,
+)
 from .models import Alert, sees_alerts
 
 NEW_TOKEN_SESSION_KEY = "integrations.new_token"
@@ -224,4 +234,39 @@ def webhook_detail(request, pk):
             "form": form,
             "can_manage": can_manage,
         },
+    )
+
+
+# --- period export --------------------------------------------------------------------------
+
+
+@login_required
+def period_export(request):
+    if not sees_everything(request.user):
+        raise PermissionDenied
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        handle = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
+        handle.close()
+        try:
+            services.period_export(
+                actor=request.user, date_from=date_from, date_to=date_to, out=handle.name
+            )
+        except ApplicationError as exc:
+            os.unlink(handle.name)
+            form.add_error(None, exc.message)
+        else:
+            archive = open(handle.name, "rb")  # noqa: SIM115  (closed by FileResponse)
+            os.unlink(handle.name)  # the open handle keeps the data until the response is sent
+            return FileResponse(
+                archive,
+                as_attachment=True,
+                filename=f"export-{date_from:%Y%m%d}-{date_to:%Y%m%d}.zip",
+                content_type="application/zip",
+            )
+    return render(
+        request,
+        "integrations/export.html",
+        {"form": form, "exports": selectors.period_exports(user=request.user)[:20]},
     )
