@@ -11,7 +11,7 @@ class IntegrationsConfig(AppConfig):
         from audit.registry import audit_register
         from core.navigation import NavItem, register
 
-        from . import models, webhooks
+        from . import models, schema, webhooks  # noqa: F401  (schema: OpenAPI extension)
 
         audit_register(models.ApiToken, exclude_fields=["token_hash", "last_used_at"])
         audit_register(models.AlertSource, exclude_fields=["secret"])
