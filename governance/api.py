@@ -413,7 +413,9 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class PeriodFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="starts_on", lookup_expr="year")
+    year = filters.NumberFilter(
+        field_name="starts_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
 
     class Meta:
         model = ObligationPeriod

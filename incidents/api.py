@@ -236,7 +236,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class ConcernSerializer(serializers.ModelSerializer):
     reporter = serializers.StringRelatedField()
     incident_reference = serializers.CharField(
-        source="incident.reference", default=None, read_only=True
+        source="incident.reference", default=None, read_only=True, allow_null=True
     )
 
     class Meta:

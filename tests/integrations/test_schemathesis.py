@@ -21,15 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 # Failures of other apps' endpoints found by this test and reported to their owners (see the
 # integrations report); they do not fail the run, every other failure does. Remove an entry when
 # its endpoint is fixed (the test prints the entries that no longer fail).
-KNOWN_FAILURES = {
-    # 5xx: ?year=<huge negative> -> OverflowError in the year lookup (governance filterset).
-    "GET /api/governance/obligation-periods/",
-    # incident_reference is null for a new concern; the serializer field is not nullable.
-    "POST /api/concerns/",
-    # Years before 1900 accepted; rendered in Asia/Shanghai LMT (+08:05:43), not RFC 3339.
-    "POST /api/incidents/",
-    "POST /api/reporting/intelligence/",
-}
+KNOWN_FAILURES: set[str] = set()
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
 BUDGET_SECONDS = float(os.environ.get("SCHEMATHESIS_BUDGET_SECONDS", "120"))
