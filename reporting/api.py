@@ -86,9 +86,23 @@ class RuleViewSet(
 
 
 class VersionSerializer(serializers.ModelSerializer):
+    documents_ready = serializers.BooleanField(
+        read_only=True, help_text="False while the PDF and DOCX are being generated."
+    )
+
     class Meta:
         model = ReportVersion
-        fields = ["id", "number", "sha256", "author", "approved_by", "approved_at", "pdf", "docx"]
+        fields = [
+            "id",
+            "number",
+            "sha256",
+            "author",
+            "approved_by",
+            "approved_at",
+            "documents_ready",
+            "pdf",
+            "docx",
+        ]
 
 
 class ReportSerializer(serializers.ModelSerializer):

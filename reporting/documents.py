@@ -176,3 +176,18 @@ def to_docx(title: str, blocks: list[Block], footer: str = "") -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def render_version(version) -> tuple[bytes, bytes]:
+    """The PDF and DOCX of an approved version, from its frozen snapshot and the template frozen
+    with it. Slow (seconds: font loading and subsetting): call it outside any transaction."""
+    from .content import DEFAULT_TEMPLATE_BODY
+
+    snapshot = version.snapshot
+    title = snapshot["report"]["title"]
+    if version.template_title:
+        rendered = render_blocks(version.template_title, snapshot)
+        title = rendered[0].text if rendered else title
+    blocks = render_blocks(version.template_body or DEFAULT_TEMPLATE_BODY, snapshot)
+    footer = f"SHA-256: {version.sha256}"
+    return to_pdf(title, blocks, footer), to_docx(title, blocks, footer)

@@ -492,6 +492,12 @@ class ReportVersion(models.Model):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"))
+    # The layout in force at approval, frozen with the snapshot: the documents are rendered
+    # after the approval commits (a Celery task, or on demand) and must not pick up a template
+    # an officer edited in between.
+    template_title = models.CharField(_("document title template"), max_length=300, blank=True)
+    template_body = models.TextField(_("document template"), blank=True)
+    # Empty until rendered (see services.version_render_documents).
     pdf = models.FileField(_("PDF"), upload_to="reporting/reports/%Y/", blank=True)
     docx = models.FileField(_("DOCX"), upload_to="reporting/reports/%Y/", blank=True)
 
@@ -504,9 +510,21 @@ class ReportVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="reporting_version_unique")
         ]
+        indexes = [
+            # The sweep's work list: versions whose documents are not rendered yet.
+            models.Index(
+                fields=["approved_at"],
+                condition=Q(pdf="") | Q(docx=""),
+                name="reporting_version_undocumented",
+            )
+        ]
 
     def __str__(self):
         return f"{self.report} v{self.number}"
+
+    @property
+    def documents_ready(self) -> bool:
+        return bool(self.pdf and self.docx)
 
     @classmethod
     def visibility_q(cls, user):

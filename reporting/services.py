@@ -1,11 +1,12 @@
 """Writes of the reporting app. Keyword-only arguments, one transaction each, full validation;
 expected failures raise ApplicationError with a message a user can read."""
 
+import logging
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -30,6 +31,8 @@ from .models import (
     RiskIntelligence,
     Stage,
 )
+
+logger = logging.getLogger(__name__)
 
 DEADLINE_KINDS = {
     Stage.INITIAL: "reporting.initial",
@@ -507,8 +510,11 @@ def _check_approver(report, approval, actor):
 
 
 def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> ReportVersion:
-    """The second person's approval: freeze the content as a snapshot, hash it, generate the
-    PDF and DOCX from the template. A drill report's obligation ends here."""
+    """The second person's approval: freeze the content (and the document template) as a
+    snapshot with its SHA-256. Fast on purpose: the PDF and DOCX take seconds to render and
+    every audited write holds the audit trail's global lock until commit, so they are rendered
+    after the commit (`version_render_documents`, by a Celery task enqueued on commit, the
+    periodic sweep or the download itself). A drill report's obligation ends here."""
     with transaction.atomic():
         report = (
             RegulatoryReport.objects.select_for_update(of=("self",))
@@ -522,6 +528,7 @@ def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> Rep
         snapshot = report_content.build_snapshot(
             report, author=author, approved_by=actor, approved_at=now
         )
+        template = report.template or template_for(stage=report.stage, recipient=report.recipient)
         version = ReportVersion.objects.create(
             report=report,
             number=report.version,
@@ -530,9 +537,8 @@ def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> Rep
             author=author,
             approved_by=actor,
             approved_at=now,
-        )
-        _render_documents(
-            version, report.template or template_for(stage=report.stage, recipient=report.recipient)
+            template_title=template.title if template else "",
+            template_body=template.body if template else report_content.DEFAULT_TEMPLATE_BODY,
         )
         approval.decision = ReportApproval.Decision.APPROVED
         approval.decided_by = actor
@@ -543,25 +549,70 @@ def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> Rep
         report.save(update_fields=["status", "updated_at"])
         if report.is_drill and report.deadline is not None and report.deadline.is_active:
             deadline_services.deadline_meet(deadline=report.deadline, met_at=now, actor=actor)
+        version_id = version.pk
+        transaction.on_commit(lambda: documents_enqueue(version_id))
     return version
 
 
-def _render_documents(version: ReportVersion, template: ReportTemplate | None):
-    body = template.body if template else report_content.DEFAULT_TEMPLATE_BODY
-    title = version.snapshot["report"]["title"]
-    if template is not None:
-        title = documents.render_blocks(template.title, version.snapshot)
-        title = title[0].text if title else version.snapshot["report"]["title"]
-    blocks = documents.render_blocks(body, version.snapshot)
-    footer = f"SHA-256: {version.sha256}"
+def documents_enqueue(version_id: int) -> bool:
+    """Hand the rendering to a worker. A broker outage is logged and swallowed: the approval
+    has committed, and the sweep (or the first download) renders what is missing."""
+    from config.celery_app import app  # the project's app by name, as notifications does
+
+    try:
+        app.send_task("reporting.render_documents", args=[version_id], retry=False)
+    except Exception as exc:
+        logger.warning(
+            "could not enqueue the documents of report version %s (%r); the sweep will",
+            version_id,
+            exc,
+        )
+        return False
+    return True
+
+
+def version_render_documents(*, version: ReportVersion) -> ReportVersion:
+    """Render and store the PDF and DOCX of an approved version, if they are missing.
+
+    Rendering takes seconds and happens before any write, outside a transaction (call this from
+    a task, a command or a page, never inside another service's transaction); storing them is
+    one short transaction that locks the version row and keeps what a concurrent renderer
+    stored first. The documents come from the frozen snapshot and template, so rendering twice
+    gives the same text."""
+    version = ReportVersion.objects.get(pk=version.pk)
+    if version.documents_ready:
+        return version
+    pdf, docx = documents.render_version(version)
     stem = f"report-{version.report_id}-v{version.number}"
-    version.pdf.save(
-        f"{stem}.pdf", ContentFile(documents.to_pdf(title, blocks, footer)), save=False
+    with transaction.atomic():
+        version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        if version.documents_ready:
+            return version
+        version.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        version.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+        version.save(update_fields=["pdf", "docx"])
+    return version
+
+
+def documents_render_missing(*, older_than=timedelta(minutes=2), limit: int = 20) -> int:
+    """The sweep: render documents still missing (a lost task, a broker outage, a failed
+    render). Versions approved in the last `older_than` are left to their own task. One
+    version's failure is logged and does not stop the others; it is retried next sweep."""
+    cutoff = timezone.now() - older_than
+    pending = list(
+        ReportVersion.objects.filter(Q(pdf="") | Q(docx=""), approved_at__lte=cutoff)
+        .order_by("approved_at")
+        .values_list("pk", flat=True)[:limit]
     )
-    version.docx.save(
-        f"{stem}.docx", ContentFile(documents.to_docx(title, blocks, footer)), save=False
-    )
-    version.save(update_fields=["pdf", "docx"])
+    done = 0
+    for pk in pending:
+        try:
+            version_render_documents(version=ReportVersion(pk=pk))
+        except Exception:
+            logger.exception("rendering the documents of report version %s failed", pk)
+        else:
+            done += 1
+    return done
 
 
 def report_reject(*, report: RegulatoryReport, actor, comment: str) -> ReportApproval:

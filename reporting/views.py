@@ -129,7 +129,7 @@ def report_action(request, pk, action):
             lambda: services.report_approve(
                 report=report, actor=request.user, comment=post.get("comment", "")
             ),
-            _("Approved: the content is frozen and the documents are generated."),
+            _("Approved: the content is frozen; the documents are being generated."),
         ),
         "reject": (
             lambda: services.report_reject(
@@ -200,9 +200,13 @@ def report_submit(request, pk):
 def version_download(request, pk, number, fmt):
     report = _report(request, pk)
     version = get_object_or_404(ReportVersion, report=report, number=number)
-    field = {"pdf": version.pdf, "docx": version.docx}.get(fmt)
-    if not field:
+    if fmt not in ("pdf", "docx"):
         raise Http404
+    if not version.documents_ready:
+        # Not rendered yet (the task is queued, or the broker was down): render it now, from
+        # the frozen snapshot, and keep it for the next reader.
+        version = services.version_render_documents(version=version)
+    field = {"pdf": version.pdf, "docx": version.docx}[fmt]
     return FileResponse(
         field.open("rb"),
         as_attachment=True,

@@ -1,6 +1,7 @@
 """Drafting, four-eyes approval, frozen hashed snapshots, PDF/DOCX, submissions, drills."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -9,7 +10,7 @@ from pypdf import PdfReader
 from core.errors import ApplicationError
 from deadlines.models import Deadline
 from incidents.models import Incident
-from reporting import services
+from reporting import services, tasks
 from reporting.documents import snapshot_hash
 from reporting.models import RegulatoryReport, ReportSubmission, ReportTemplate
 
@@ -52,6 +53,16 @@ def test_handler_without_permission_cannot_approve(cac_report, handler, handler2
         services.report_approve(report=report, actor=handler2)
 
 
+def document_texts(version):
+    pdf_text = "".join(page.extract_text() for page in PdfReader(version.pdf.open("rb")).pages)
+    docx = Document(io.BytesIO(version.docx.open("rb").read()))
+    docx_text = "\n".join(
+        [p.text for p in docx.paragraphs]
+        + [cell.text for table in docx.tables for row in table.rows for cell in row.cells]
+    )
+    return pdf_text, docx_text
+
+
 def test_approval_freezes_hashes_and_renders_documents(cac_report, handler, officer2):
     report = draft_and_request(cac_report, handler)
     version = services.report_approve(report=report, actor=officer2, comment="同意报送")
@@ -61,15 +72,14 @@ def test_approval_freezes_hashes_and_renders_documents(cac_report, handler, offi
     assert version.sha256 == snapshot_hash(version.snapshot)
     assert version.snapshot["content"]["measures"] == APPROVED_TEXT
     assert version.snapshot["approved_by"] == "赵审核"
+    # Approval does not render: the documents come from the task, after the commit.
+    assert not version.documents_ready
 
+    tasks.render_documents(version.pk)
+    version.refresh_from_db()
+    assert version.documents_ready
     reference = report.incident.reference
-    pdf_text = "".join(page.extract_text() for page in PdfReader(version.pdf.open("rb")).pages)
-    docx = Document(io.BytesIO(version.docx.open("rb").read()))
-    docx_text = "\n".join(
-        [p.text for p in docx.paragraphs]
-        + [cell.text for table in docx.tables for row in table.rows for cell in row.cells]
-    )
-    for text in (pdf_text, docx_text):
+    for text in document_texts(version):
         assert reference in text
         assert "较大" in text  # the grade, in Chinese
         assert APPROVED_TEXT in text.replace("\n", "")
@@ -101,8 +111,15 @@ def test_officer_edited_template_is_used(cac_report, handler, officer2):
     cac_report.save()
     report = draft_and_request(cac_report, handler)
     version = services.report_approve(report=report, actor=officer2)
+    # An officer edits the template after the approval, before the documents are rendered:
+    # the documents keep the layout that was approved.
+    template.body = "# 改版后的模板\n{{ content.measures }}"
+    services.template_save(template=template, actor=officer2)
+    tasks.render_documents(version.pk)
+    version.refresh_from_db()
     text = "".join(page.extract_text() for page in PdfReader(version.pdf.open("rb")).pages)
     assert "网信部门事件报告" in text and APPROVED_TEXT in text
+    assert "改版后的模板" not in text
 
 
 def test_submission_on_time_and_late(cac_report, handler, officer2, clock):
@@ -163,3 +180,74 @@ def test_drill_flows_to_approval_but_is_never_submitted(cii_incident, handler, o
             actor=handler,
         )
     assert not ReportSubmission.objects.exists()
+
+
+def test_approval_enqueues_rendering_after_commit(
+    cac_report, handler, officer2, monkeypatch, django_capture_on_commit_callbacks
+):
+    from config.celery_app import app
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, **kw: sent.append((name, kw["args"])))
+    report = draft_and_request(cac_report, handler)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        version = services.report_approve(report=report, actor=officer2)
+    assert sent == []  # nothing is sent before the commit
+    for callback in callbacks:
+        callback()
+    assert sent == [("reporting.render_documents", [version.pk])]
+
+
+def test_a_broker_outage_does_not_fail_the_approval(
+    cac_report, handler, officer2, monkeypatch, django_capture_on_commit_callbacks
+):
+    from config.celery_app import app
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(app, "send_task", down)
+    report = draft_and_request(cac_report, handler)
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.report_approve(report=report, actor=officer2)
+    report.refresh_from_db()
+    assert report.status == RegulatoryReport.Status.APPROVED
+    assert version.sha256 == snapshot_hash(version.snapshot)
+    assert not version.documents_ready  # left to the sweep or the first download
+
+
+def test_page_shows_generating_and_download_renders_missing_documents(
+    cac_report, handler, officer2, client_for
+):
+    from django.urls import reverse
+
+    report = draft_and_request(cac_report, handler)
+    version = services.report_approve(report=report, actor=officer2)
+    client = client_for(handler)
+    page = client.get(reverse("reporting:report-detail", args=[report.pk])).content.decode()
+    assert 'data-documents="generating"' in page
+
+    url = reverse("reporting:version-download", args=[report.pk, version.number, "docx"])
+    response = client.get(url)
+    assert response.status_code == 200
+    docx = Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert any(version.sha256 in p.text for p in docx.paragraphs)
+    version.refresh_from_db()
+    assert version.documents_ready  # stored for the next reader
+    page = client.get(reverse("reporting:report-detail", args=[report.pk])).content.decode()
+    assert 'data-documents="generating"' not in page
+
+
+def test_sweep_renders_what_is_missing_and_leaves_fresh_approvals_to_their_task(
+    cac_report, handler, officer2, clock
+):
+    report = draft_and_request(cac_report, handler)
+    version = services.report_approve(report=report, actor=officer2)
+    assert services.documents_render_missing() == 0  # just approved: its task is on the way
+    clock(version.approved_at + timedelta(minutes=3))
+    assert tasks.render_missing_documents() == 1
+    version.refresh_from_db()
+    assert version.documents_ready
+    pdf_text, _docx_text = document_texts(version)
+    assert version.sha256 in pdf_text.replace("\n", "")
+    assert tasks.render_missing_documents() == 0
