@@ -28,3 +28,17 @@ ensure_cjk_font() {
   echo "WARNING: no Chinese font found; install fonts-noto-cjk (or fonts-wqy-zenhei) for PDFs." >&2
   return 1
 }
+
+# Browser journeys (tests/browser) drive Debian's Chromium with Playwright; Playwright never
+# downloads a browser of its own. Installed with apt-get when missing and possible.
+ensure_chromium() {
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  [ -x /usr/bin/chromium ] && return 0
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's chromium for the browser journeys..."
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 ||
+      (apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1)) && return 0
+  fi
+  echo "WARNING: /usr/bin/chromium missing; the browser journeys will be skipped." >&2
+  return 1
+}
