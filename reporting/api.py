@@ -340,6 +340,10 @@ class NoticeViewSet(
 
 
 class IntelligenceSerializer(serializers.ModelSerializer):
+    incident_reference = serializers.CharField(
+        source="incident.reference", read_only=True, default=None
+    )
+
     class Meta:
         model = RiskIntelligence
         fields = [
@@ -354,6 +358,7 @@ class IntelligenceSerializer(serializers.ModelSerializer):
             "observed_at",
             "status",
             "incident",
+            "incident_reference",
             "notice",
             "closed_reason",
             "triaged_by",
@@ -365,6 +370,20 @@ class IntelligenceSerializer(serializers.ModelSerializer):
 class TriageSerializer(serializers.Serializer):
     incident = serializers.IntegerField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class PromoteSerializer(serializers.Serializer):
+    category = serializers.CharField(
+        required=False, allow_blank=True, help_text="Incident category; default from the kind."
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def validate_category(self, value):
+        from incidents.models import IncidentCategory
+
+        if value and value not in IncidentCategory.values:
+            raise serializers.ValidationError(_("Choose a valid incident category."))
+        return value
 
 
 class IntelligenceViewSet(
@@ -409,4 +428,22 @@ class IntelligenceViewSet(
             item = services.intelligence_close(
                 item=item, reason=body.validated_data.get("reason", ""), actor=request.user
             )
+        return Response(IntelligenceSerializer(item).data)
+
+    @action(detail=True, methods=["post"])
+    def promote(self, request, pk=None):
+        """Open a new incident from the item (source: risk intelligence) and triage it there."""
+        from rest_framework.exceptions import PermissionDenied
+
+        from incidents.views import can_work
+
+        item = self.get_object()
+        if not (
+            request.user.has_perm("reporting.change_riskintelligence") and can_work(request.user)
+        ):
+            raise PermissionDenied
+        body = PromoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.intelligence_promote(item=item, actor=request.user, **body.validated_data)
+        item = selectors.intelligence_list(user=request.user).get(pk=item.pk)
         return Response(IntelligenceSerializer(item).data)

@@ -110,3 +110,25 @@ class TriageForm(forms.Form):
                 _("Link the item to an incident, or give the reason for closing it.")
             )
         return data
+
+
+class PromoteForm(forms.Form):
+    """Open a new incident from a risk-intelligence item."""
+
+    category = forms.ChoiceField(label=_("Incident category"), choices=())
+    title = forms.CharField(
+        label=_("Incident title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the item's summary."),
+    )
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from incidents.models import IncidentCategory
+
+        from .services import intelligence_default_category
+
+        self.fields["category"].choices = IncidentCategory.choices
+        if item is not None:
+            self.fields["category"].initial = intelligence_default_category(item.kind)

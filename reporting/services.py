@@ -854,6 +854,72 @@ def intelligence_triage_to_incident(*, item: RiskIntelligence, incident, actor) 
     return item
 
 
+def intelligence_default_category(kind: str) -> str:
+    """The incident category an item of this kind usually becomes (the promoter may change it)."""
+    from incidents.models import IncidentCategory as C
+
+    return {
+        RiskIntelligence.Kind.LEAK: C.DATA_SECURITY,
+        RiskIntelligence.Kind.DATA_FOR_SALE: C.DATA_SECURITY,
+        RiskIntelligence.Kind.IMPERSONATION: C.NETWORK_ATTACK,  # phishing / counterfeit apps
+        RiskIntelligence.Kind.NEGATIVE_NEWS: C.CONTENT_SECURITY,
+    }.get(kind, C.OTHER)
+
+
+def _intelligence_facts(item: RiskIntelligence) -> str:
+    """The item's facts as the new incident's description (in Chinese, like the documents)."""
+    with translation.override("zh-hans"):
+        party = str(item.get_party_display())
+        if item.party_name:
+            party = f"{party}：{item.party_name}"
+        lines = [
+            f"{gettext('Kind')}：{item.get_kind_display()}",
+            f"{gettext('Concerns')}：{party}",
+            f"{gettext('Where it was found')}：{item.source}"
+            + (f" {item.source_url}" if item.source_url else ""),
+            f"{gettext('Observed at')}：{report_content._local(item.observed_at)}",
+        ]
+        if item.notice_id:
+            lines.append(f"{gettext('Regulator notice')}：{item.notice}")
+    details = item.details.strip()
+    return "\n".join([item.summary, *([details] if details else []), "", *lines])
+
+
+def intelligence_promote(
+    *, item: RiskIntelligence, actor, category: str = "", title: str = "", assignee=None
+):
+    """Open a new incident from an item (source: risk intelligence) and triage the item to it,
+    in one transaction through incidents' own `incident_create`. The incident is discovered
+    when the item was observed: reporting deadlines count from then, not from the promotion."""
+    from incidents import services as incident_services
+    from incidents.models import Incident
+
+    _require_writer(actor)
+    with transaction.atomic():
+        item = (
+            RiskIntelligence.objects.select_for_update(of=("self",))
+            .select_related("notice")
+            .get(pk=item.pk)
+        )
+        if item.status != RiskIntelligence.Status.NEW:
+            raise ApplicationError(_("This item has already been triaged."))
+        incident = incident_services.incident_create(
+            title=(title or "").strip() or item.summary,
+            description=_intelligence_facts(item),
+            category=category or intelligence_default_category(item.kind),
+            source=Incident.Source.RISK_INTELLIGENCE,
+            discovered_at=item.observed_at,
+            assignee=assignee or actor,
+            actor=actor,
+        )
+        item.status = RiskIntelligence.Status.INCIDENT
+        item.incident = incident
+        item.triaged_by = actor
+        item.triaged_at = timezone.now()
+        item.save()
+    return incident
+
+
 def intelligence_close(*, item: RiskIntelligence, reason: str, actor) -> RiskIntelligence:
     _require_writer(actor)
     if not str(reason).strip():

@@ -32,6 +32,7 @@ urlpatterns = [
     path("reporting/intelligence/", views.intel_list, name="intel-list"),
     path("reporting/intelligence/new/", views.intel_create, name="intel-create"),
     path("reporting/intelligence/<int:pk>/", views.intel_detail, name="intel-detail"),
+    path("reporting/intelligence/<int:pk>/promote/", views.intel_promote, name="intel-promote"),
     path("reporting/metrics/", views.metrics, name="metrics"),
     path("reporting/metrics.xlsx", views.metrics_export, name="metrics-export"),
     path("api/reporting/", include(router.urls)),

@@ -343,7 +343,48 @@ def intel_detail(request, pk):
             else:
                 messages.success(request, _("Item triaged."))
                 return redirect("reporting:intel-detail", pk=item.pk)
-    return render(request, "reporting/intel_detail.html", {"item": item, "form": form})
+    return render(
+        request,
+        "reporting/intel_detail.html",
+        {
+            "item": item,
+            "form": form,
+            "promote_form": forms.PromoteForm(item=item),
+            "can_promote": _can_promote(request.user),
+        },
+    )
+
+
+def _can_promote(user) -> bool:
+    from incidents.views import can_work  # who may open incidents is incidents' rule
+
+    return user.has_perm("reporting.change_riskintelligence") and can_work(user)
+
+
+@login_required
+@require_POST
+def intel_promote(request, pk):
+    item = get_object_or_404(selectors.intelligence_list(user=request.user), pk=pk)
+    if not _can_promote(request.user):
+        raise PermissionDenied
+    form = forms.PromoteForm(request.POST, item=item)
+    if not form.is_valid():
+        messages.error(request, _("Check the incident details: %(e)s") % {"e": form.errors})
+        return redirect("reporting:intel-detail", pk=item.pk)
+    try:
+        incident = services.intelligence_promote(
+            item=item,
+            category=form.cleaned_data["category"],
+            title=form.cleaned_data["title"],
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("reporting:intel-detail", pk=item.pk)
+    messages.success(
+        request, _("Incident %(ref)s opened from this item.") % {"ref": incident.reference}
+    )
+    return redirect(incident.get_absolute_url())
 
 
 def _year(request):
