@@ -24,6 +24,7 @@ URL_APPS = {
     "reporting",
     "training",
     "integrations",
+    "security",
 }
 
 urlpatterns = [

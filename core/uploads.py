@@ -1,0 +1,252 @@
+"""One check for every uploaded file: size, type by content (magic bytes), no executables.
+
+Use it wherever a file comes in:
+
+    from core.uploads import UploadValidator, validate_upload
+
+    file = models.FileField(..., validators=[UploadValidator()])            # model field
+    file = forms.FileField(validators=[UploadValidator(kinds={"pdf"})])     # form field
+    file = serializers.FileField(validators=[UploadValidator()])            # DRF field
+    kind = validate_upload(uploaded_file)                                   # a service
+
+The name's extension never decides the type: the first bytes do, and a name that claims another
+type than the content is refused. Office documents are ZIP files whose members are checked
+(DOCX: word/document.xml, XLSX: xl/workbook.xml). ZIP archives are refused when a member is
+an executable or the archive would unpack to more than `MAX_UNPACKED_BYTES`.
+"""
+
+import zipfile
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+PDF, PNG, JPEG, GIF, DOCX, XLSX, ZIP, TEXT = (
+    "pdf",
+    "png",
+    "jpeg",
+    "gif",
+    "docx",
+    "xlsx",
+    "zip",
+    "text",
+)
+ALL_KINDS = frozenset({PDF, PNG, JPEG, GIF, DOCX, XLSX, ZIP, TEXT})
+DOCUMENT_KINDS = frozenset({PDF, PNG, JPEG, GIF, DOCX, XLSX, TEXT})
+
+KIND_LABELS = {
+    PDF: "PDF",
+    PNG: "PNG",
+    JPEG: "JPEG",
+    GIF: "GIF",
+    DOCX: "Word (DOCX)",
+    XLSX: "Excel (XLSX)",
+    ZIP: "ZIP",
+    TEXT: _("plain text/CSV"),
+}
+# Extensions a name may carry for each kind (a name without an extension is fine).
+EXTENSIONS = {
+    PDF: {".pdf"},
+    PNG: {".png"},
+    JPEG: {".jpg", ".jpeg", ".jpe"},
+    GIF: {".gif"},
+    DOCX: {".docx"},
+    XLSX: {".xlsx"},
+    ZIP: {".zip"},
+    TEXT: {".txt", ".csv", ".log", ".md", ".json", ".xml", ".eml", ".tsv"},
+}
+# Names that are refused whatever the content (Windows/Unix executables and scripts).
+EXECUTABLE_EXTENSIONS = frozenset(
+    ".exe .com .bat .cmd .msi .msp .scr .pif .cpl .dll .sys .ps1 .psm1 .vbs .vbe .js .jse .mjs"
+    " .wsf .wsh .hta .jar .sh .bash .zsh .csh .ksh .run .bin .elf .so .dylib .app .command"
+    " .apk .py .pl .rb .php .lnk".split()
+)
+# Magic numbers of executable formats.
+EXECUTABLE_MAGIC = (
+    (b"\x7fELF", "ELF"),
+    (b"MZ", "Windows PE"),
+    (b"\xfe\xed\xfa\xce", "Mach-O"),
+    (b"\xfe\xed\xfa\xcf", "Mach-O"),
+    (b"\xce\xfa\xed\xfe", "Mach-O"),
+    (b"\xcf\xfa\xed\xfe", "Mach-O"),
+    (b"\xca\xfe\xba\xbe", "Mach-O/Java"),
+    (b"#!", _("script")),
+)
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+TEXT_ENCODINGS = ("utf-8", "gb18030")  # Chinese CSV exports are often GBK
+HEAD_BYTES = 8192
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def _read_head(file, n=HEAD_BYTES) -> bytes:
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(n)
+    file.seek(position)
+    return head if isinstance(head, bytes) else head.encode()
+
+
+def _extension(name: str) -> str:
+    return PurePosixPath((name or "").replace("\\", "/")).suffix.lower()
+
+
+def _refuse(message, code, **params):
+    raise ValidationError(message, code=code, params=params)
+
+
+def _is_text(file) -> bool:
+    file.seek(0)
+    data = file.read(1024 * 1024)  # the first MiB decides
+    file.seek(0)
+    if b"\x00" in data:
+        return False
+    for encoding in TEXT_ENCODINGS:
+        try:
+            data.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            # A multi-byte character cut at the end of the sample is not an error.
+            if exc.start >= len(data) - 4 and encoding == "utf-8":
+                return True
+    return False
+
+
+def _zip_kind(file) -> str:
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > (
+                MAX_UNPACKED_BYTES
+            ):
+                _refuse(_("The archive unpacks to too many or too large files."), "zip_bomb")
+            for member in members:
+                if _extension(member.filename) in EXECUTABLE_EXTENSIONS:
+                    _refuse(
+                        _("The archive contains a program or script (%(name)s): not accepted."),
+                        "executable_in_zip",
+                        name=member.filename,
+                    )
+                if not member.is_dir() and member.file_size:
+                    with archive.open(member) as inner:
+                        head = inner.read(8)
+                    for magic, _label in EXECUTABLE_MAGIC:
+                        if head.startswith(magic):
+                            _refuse(
+                                _(
+                                    "The archive contains a program or script (%(name)s): "
+                                    "not accepted."
+                                ),
+                                "executable_in_zip",
+                                name=member.filename,
+                            )
+    except zipfile.BadZipFile:
+        _refuse(_("The file looks like a ZIP archive but is damaged."), "bad_zip")
+    finally:
+        file.seek(0)
+    if "[Content_Types].xml" in names:
+        if "word/document.xml" in names:
+            return DOCX
+        if "xl/workbook.xml" in names:
+            return XLSX
+    return ZIP
+
+
+def detect_kind(file) -> str | None:
+    """The file's type from its content, one of ALL_KINDS, or None when unknown.
+    Raises ValidationError for executables and damaged or dangerous archives."""
+    head = _read_head(file)
+    for magic, label in EXECUTABLE_MAGIC:
+        if head.startswith(magic):
+            _refuse(
+                _("Programs and scripts cannot be uploaded (the file is a %(format)s executable)."),
+                "executable",
+                format=label,
+            )
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return GIF
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(file)
+    if _is_text(file):
+        return TEXT
+    return None
+
+
+def validate_upload(file, *, kinds=None, max_bytes=None) -> str:
+    """Check one uploaded file; returns its kind or raises ValidationError (readable message)."""
+    kinds = frozenset(kinds or ALL_KINDS)
+    max_bytes = max_bytes or max_upload_bytes()
+    name = getattr(file, "name", "") or ""
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+    if size > max_bytes:
+        _refuse(
+            _("The file is too large (%(size)s); at most %(limit)s may be uploaded."),
+            "too_large",
+            size=filesizeformat(size),
+            limit=filesizeformat(max_bytes),
+        )
+    if size == 0:
+        _refuse(_("The file is empty."), "empty")
+    extension = _extension(name)
+    if extension in EXECUTABLE_EXTENSIONS:
+        _refuse(
+            _("Programs and scripts (%(extension)s files) cannot be uploaded."),
+            "executable_name",
+            extension=extension,
+        )
+    kind = detect_kind(file)
+    if kind is None or kind not in kinds:
+        _refuse(
+            _("This type of file is not accepted here. Accepted: %(kinds)s."),
+            "type_not_allowed",
+            kinds="、".join(str(KIND_LABELS[k]) for k in sorted(kinds)),
+        )
+    # A text file may carry any of the text names; other kinds must not pretend to be something else.
+    if extension and extension not in EXTENSIONS[kind]:
+        _refuse(
+            _("The file name (%(extension)s) does not match its content (%(kind)s)."),
+            "extension_mismatch",
+            extension=extension,
+            kind=KIND_LABELS[kind],
+        )
+    return kind
+
+
+@deconstructible
+class UploadValidator:
+    """Field validator (model, form or DRF field) around `validate_upload`."""
+
+    def __init__(self, kinds=None, max_bytes=None):
+        self.kinds = tuple(sorted(kinds)) if kinds else None
+        self.max_bytes = max_bytes
+
+    def __call__(self, file):
+        # A FieldFile already stored (an unchanged model field on re-save) was checked on upload.
+        if getattr(file, "_committed", False) is True and not hasattr(file, "content_type"):
+            return
+        validate_upload(file, kinds=self.kinds, max_bytes=self.max_bytes)
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, UploadValidator)
+            and self.kinds == other.kinds
+            and self.max_bytes == other.max_bytes
+        )
