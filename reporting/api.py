@@ -2,6 +2,7 @@
 intelligence. Thin: parse, call one service or selector, serialise. Reads go through
 `visible_to`; writes need the model permission and `can_write` (auditors never write)."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -198,7 +199,11 @@ class ReportViewSet(
     queryset = RegulatoryReport.objects.none()
 
     def get_queryset(self):
-        return selectors.report_list(user=self.request.user).prefetch_related("versions")
+        # The versions' snapshots and templates are not serialised here: don't load them.
+        versions = ReportVersion.objects.defer("snapshot", "template_title", "template_body")
+        return selectors.report_list(user=self.request.user).prefetch_related(
+            Prefetch("versions", queryset=versions)
+        )
 
     def perform_update(self, serializer):
         data = serializer.validated_data

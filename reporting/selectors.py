@@ -10,6 +10,7 @@ from .models import (
     Recipient,
     RegulatorNotice,
     RegulatoryReport,
+    ReportApproval,
     ReportingRule,
     ReportSubmission,
     RiskIntelligence,
@@ -43,7 +44,10 @@ def report_get(*, user, pk):
         .prefetch_related(
             "versions__approved_by",
             "versions__author",
-            Prefetch("approvals"),
+            Prefetch(
+                "approvals",
+                queryset=ReportApproval.objects.select_related("requested_by", "decided_by"),
+            ),
             "submissions__submitted_by",
             "contributors",
         )
