@@ -5,8 +5,7 @@ import pytest
 import time_machine
 
 from accounts.roles import Role
-from incidents.models import AffectedSystem, GradeDecision, GradingCriterionSet, Incident
-from incidents.signals import incident_graded, incident_resolved
+from incidents.models import Incident
 from tests.conftest import make_user
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -47,32 +46,21 @@ def clock():
 
 
 def create_incident(*, discovered_at, assignee, source, cii_involved, systems, title):
-    """A case as the incidents app opens it (reference, drill flag from the source, systems).
+    """A case opened through incidents' own service (reference, drill flag from the source,
+    systems, timeline), so these tests prove the integration end to end."""
+    from incidents import services as incident_services
 
-    Written against the incidents models and signals (its published contract) so these tests
-    exercise reporting's side of that contract."""
-    from django.utils import timezone
-
-    year = timezone.localdate().year
-    number = Incident.objects.filter(year=year).count() + 1
-    incident = Incident.objects.create(
-        reference=f"SJAQ-{year}-{number:04d}",
-        year=year,
-        number=number,
+    return incident_services.incident_create(
         title=title,
         description="交易时段集中交易系统全部中断。",
         category="equipment_failure",
         source=source,
-        is_drill=source == Incident.Source.DRILL,
         discovered_at=discovered_at,
         assignee=assignee,
-        team=assignee.department,
-        created_by=assignee,
+        actor=assignee,
         cii_involved=cii_involved,
+        affected_systems=list(systems),
     )
-    for system in systems:
-        AffectedSystem.objects.create(incident=incident, **system)
-    return incident
 
 
 DISCOVERED = local(2026, 3, 10, 9, 17)
@@ -105,44 +93,26 @@ def cii_incident(db, handler, clock):
 
 
 def grade(incident, new_grade, actor, reason="按事实定级"):
-    """Grade or regrade as incidents does: a decision row, the grade, then incident_graded,
-    all in one transaction."""
-    from django.db import transaction
-    from django.utils import timezone
+    """Grade or regrade through incidents' grading service: `new_grade=None` confirms the
+    criteria's proposal; a grade confirms or overrides it (the reason is always given, as an
+    override and a regrade require one). The service sends `incident_graded` in its
+    transaction, which is what creates and re-times the reports."""
+    from incidents import services as incident_services
 
-    with transaction.atomic():
-        old_grade = incident.grade
-        GradeDecision.objects.create(
-            incident=incident,
-            criterion_set=GradingCriterionSet.active(),
-            old_grade=old_grade,
-            proposed_grade=new_grade,
-            grade=new_grade,
-            reason=reason,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
-        incident.grade = new_grade
-        incident.status = Incident.Status.GRADED
-        incident.save(update_fields=["grade", "status", "updated_at"])
-        incident_graded.send(
-            sender=Incident,
-            incident=incident,
-            old_grade=old_grade,
-            new_grade=new_grade,
-            actor=actor,
-            reason=reason,
-        )
+    incident_services.incident_grade(incident=incident, actor=actor, grade=new_grade, reason=reason)
     incident.refresh_from_db()
     return incident
 
 
 def resolve(incident, actor, resolved_at):
-    from django.db import transaction
+    """Start handling (if not yet) and resolve through incidents' lifecycle services."""
+    from incidents import services as incident_services
 
-    with transaction.atomic():
-        incident.resolved_at = resolved_at
-        incident.status = Incident.Status.RESOLVED
-        incident.save(update_fields=["resolved_at", "status", "updated_at"])
-        incident_resolved.send(sender=Incident, incident=incident, actor=actor)
+    incident.refresh_from_db()
+    if incident.status == Incident.Status.GRADED:
+        incident_services.incident_start_handling(incident=incident, actor=actor)
+    incident = incident_services.incident_resolve(
+        incident=incident, actor=actor, resolved_at=resolved_at
+    )
+    incident.refresh_from_db()
     return incident

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.errors import ApplicationError
 from deadlines.models import Deadline
 from reporting import services
 from reporting.models import RegulatoryReport, ReportingRule
@@ -37,7 +38,11 @@ def test_seeded_rules_carry_source_and_status():
 
 
 def test_relatively_major_cii_incident_yields_every_deadline_to_the_minute(cii_incident, handler):
-    incident = grade(cii_incident(), "III", handler)
+    # The handler confirms the criteria's proposal (a CII system down 45 min: 较大).
+    incident = grade(cii_incident(), None, handler)
+    decision = incident.grade_decisions.get()
+    assert incident.grade == "III" and decision.proposed_grade == "III"
+    assert not decision.overridden
     assert due_map(incident) == {
         ("csrc_branch", "initial"): local(2026, 3, 10, 10, 17),
         ("csrc_branch", "follow_up"): local(2026, 3, 10, 11, 17),
@@ -64,6 +69,8 @@ def test_regrading_to_major_recalculates(cii_incident, handler, clock):
     incident = grade(cii_incident(), "III", handler)
     clock(local(2026, 3, 10, 9, 50))
     incident = grade(incident, "II", handler, reason="影响扩大")
+    regrade = incident.grade_decisions.latest("id")
+    assert (regrade.old_grade, regrade.grade, regrade.overridden) == ("III", "II", True)
     dues = due_map(incident)
     # 重大 adds the direct report to the CSRC; the rest keep their (discovery-based) times.
     assert dues[("csrc", "initial")] == local(2026, 3, 10, 10, 17)
@@ -112,7 +119,8 @@ def test_downgrade_out_of_range_cancels_with_reason(cii_incident, handler, clock
 def test_working_day_summary_deadline_across_national_day_2026(cii_incident, handler, clock):
     incident = grade(cii_incident(discovered=local(2026, 9, 29, 9, 0)), "III", handler)
     clock(local(2026, 9, 29, 15, 5))
-    resolve(incident, handler, local(2026, 9, 29, 15, 0))
+    incident = resolve(incident, handler, local(2026, 9, 29, 15, 0))
+    assert incident.status == "resolved"
     final = RegulatoryReport.objects.get(incident=incident, recipient="csrc_branch", stage="final")
     # 5 working days: 9-30, (10-1..10-7 National Day), 10-8, 10-9, 10-10 (Saturday make-up
     # working day), (10-11 Sunday), 10-12 → the whole of Monday 12 October.
@@ -141,9 +149,34 @@ def test_non_cii_incident_has_no_cii_or_police_report(cii_incident, handler):
     assert recipients == {"csrc_branch", "cac"}
 
 
-def test_close_is_blocked_while_a_report_is_owed(cii_incident, handler):
+def test_close_is_blocked_while_a_report_is_owed(cii_incident, handler, clock):
+    from incidents import services as incident_services
     from incidents.closing import close_blocking_reasons
 
-    incident = grade(cii_incident(), "IV", handler)
+    incident = grade(cii_incident(), "IV", handler, reason="影响有限")
     reasons = close_blocking_reasons(incident)
     assert any("csrc" in r.lower() or "证监局" in r or "branch" in r.lower() for r in reasons)
+
+    # Through incidents' own lifecycle: handled, resolved, summarised, then closing is refused
+    # with reporting's reason, and nothing changes.
+    clock(local(2026, 3, 10, 11, 0))
+    incident = resolve(incident, handler, local(2026, 3, 10, 10, 30))
+    incident = incident_services.incident_summarise(
+        incident=incident, actor=handler, summary="电源模块故障，已更换，恢复交易。"
+    )
+    owed = RegulatoryReport.objects.filter(
+        incident=incident, status__in=["draft", "in_review", "approved"]
+    )
+    assert owed.filter(stage="final").exists()  # the final summary is due after resolution
+    with pytest.raises(ApplicationError, match="Report still owed") as refused:
+        incident_services.incident_close(incident=incident, actor=handler)
+    for report in owed:
+        assert report.title in str(refused.value.message)
+    incident.refresh_from_db()
+    assert incident.status == "summarised" and incident.closed_at is None
+
+    # Once nothing is owed (here: cancelled with a reason), the case closes.
+    for report in owed:
+        services.report_cancel(report=report, reason="测试：改为线下报送", actor=handler)
+    incident = incident_services.incident_close(incident=incident, actor=handler)
+    assert incident.status == "closed"
