@@ -163,15 +163,29 @@ def test_submission_before_deadline_is_on_time(cii_incident, handler, officer2, 
     assert submission.on_time is True
 
 
-def test_drill_flows_to_approval_but_is_never_submitted(cii_incident, handler, officer2):
+def test_drill_flows_to_approval_but_is_never_submitted(
+    cii_incident, handler, officer, officer2, client_for
+):
+    from django.urls import reverse
+
+    from reporting import selectors
+
     incident = grade(cii_incident(source=Incident.Source.DRILL), "III", handler)
+    assert incident.is_drill and incident.source == Incident.Source.DRILL
     report = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
     assert report.is_drill and "演练" in report.title
     report = draft_and_request(report, handler)
-    services.report_approve(report=report, actor=officer2)
+    version = services.report_approve(report=report, actor=officer2)
     report.refresh_from_db()
     report.deadline.refresh_from_db()
+    assert report.status == RegulatoryReport.Status.APPROVED
     assert report.deadline.state == Deadline.State.MET  # the drill's obligation ends here
+    tasks.render_documents(version.pk)
+    version.refresh_from_db()
+    pdf_text, _docx_text = document_texts(version)
+    assert "演练" in pdf_text  # the document says it is a drill
+
+    # Submission is refused by the service, by the API, and not offered on the page.
     with pytest.raises(ApplicationError, match="drill"):
         services.submission_record(
             report=report,
@@ -179,7 +193,27 @@ def test_drill_flows_to_approval_but_is_never_submitted(cii_incident, handler, o
             submitted_at=local(2026, 3, 10, 9, 17, 5),
             actor=handler,
         )
+    api = client_for(handler).post(
+        "/api/reporting/submissions/",
+        {"report": report.pk, "channel": "email", "submitted_at": "2026-03-10T09:17:05+08:00"},
+    )
+    assert api.status_code == 400 and "drill" in api.content.decode().lower(), api.content
+    page = client_for(handler).get(reverse("reporting:report-detail", args=[report.pk]))
+    assert reverse("reporting:report-submit", args=[report.pk]) not in page.content.decode()
     assert not ReportSubmission.objects.exists()
+    report.refresh_from_db()
+    assert report.status == RegulatoryReport.Status.APPROVED
+
+    # Drills never count in the metrics: with only the drill's reports there is nothing to
+    # count; a real incident's reports count, the drill's still do not.
+    assert selectors.report_metrics(user=officer, year=2026) == []
+    real = grade(cii_incident(), "III", handler)
+    rows = selectors.report_metrics(user=officer, year=2026)
+    due = sum(row["due"] for row in rows)
+    assert due == RegulatoryReport.objects.filter(incident=real, due_at__isnull=False).count()
+    assert due > 0
+    metrics_page = client_for(officer).get(reverse("reporting:metrics") + "?year=2026")
+    assert metrics_page.status_code == 200
 
 
 def test_approval_enqueues_rendering_after_commit(
