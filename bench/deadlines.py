@@ -3,13 +3,17 @@
     .venv/bin/python bench/deadlines.py [--steps 100000] [--steady-per-minute 100]
                                          [--steady-minutes 3] [--database ir_bench]
 
-1. Burst: creates `--steps` deadlines through `deadline_create` (one step each, due at once:
-   in-app to the owner) -> `created_per_s`; then the sweep task is sent (as beat would) and the
-   one worker (prefork pool of 2) sweeps and delivers -> `delivered_per_s` (steps due until
-   every outbox row is sent).
+1. Burst: `--steps` deadlines whose one reminder step (-1h, in-app to the owner) falls due at
+   the same moment are seeded through `deadlines_bulk_create` before the clock starts
+   (`seeded_per_s`, for information). Then the sweep task is sent, as beat would, and the one
+   worker (prefork pool of 2: the sweep loop in one process, deliveries in the other) does the
+   rest. From that moment:
+   - `created_per_s`: due steps turned into outbox notifications by the sweep (claiming the
+     due steps and writing their outbox rows): steps / (last outbox row's created_at - start);
+   - `delivered_per_s`: steps / (last row's sent_at - start), i.e. end to end, sweep included.
 2. Steady: `--steady-per-minute` steps a minute, due times spread evenly, for
    `--steady-minutes` minutes (default 3, not a full hour) -> `latency_p99_s` from each step's
-   due time to its delivery.
+   due time to its delivery (sent_at - scheduled_for).
 
 It creates (and drops first) its own database, starts its own redis-server on a free port and
 its own worker, and prints, as its last line, one JSON object with the figures.
@@ -132,14 +136,15 @@ def beat(stop: threading.Event):
         stop.wait(60)
 
 
-def wait_all_sent(expected: int, timeout: float) -> float:
+def wait_all_sent(expected: int, timeout: float) -> None:
     from notifications.models import Outbox
 
     stop = time.monotonic() + timeout
+    sent = 0
     while time.monotonic() < stop:
         sent = Outbox.objects.filter(state=Outbox.State.SENT).count()
         if sent >= expected:
-            return time.monotonic()
+            return
         time.sleep(0.5)
     raise SystemExit(f"only {sent} of {expected} delivered within {timeout}s")
 
@@ -147,20 +152,20 @@ def wait_all_sent(expected: int, timeout: float) -> float:
 def run(args, stop_beat):
     from datetime import timedelta
 
-    from django.db import connection, transaction
+    from django.db import connection
+    from django.db.models import Max
     from django.utils import timezone
 
     from accounts.models import Department, User
     from deadlines import services
-    from deadlines.models import Deadline
     from deadlines.seeding import ensure_kind
-    from notifications.models import Outbox
+    from notifications.models import InboxItem, Outbox
 
     kind = ensure_kind(
         None,
-        code="bench.due",
+        code="bench.remind",
         label="Bench",
-        steps=[{"offset": "0", "recipients": ["owner"], "channels": ["inapp"]}],
+        steps=[{"offset": "-1h", "recipients": ["owner"], "channels": ["inapp"]}],
     )
     subject, _ = Department.objects.get_or_create(code="bench", defaults={"name": "Bench"})
     users = [
@@ -168,45 +173,52 @@ def run(args, stop_beat):
         for i in range(50)
     ]
 
-    # 1. Burst.
-    log(f"creating {args.steps} deadlines ...")
-    created_at = timezone.now()
+    # 1. Burst: every step falls due at `step_at`; seeded before the clock starts.
+    log(f"seeding {args.steps} deadlines ...")
+    step_at = timezone.now()
     t0 = time.monotonic()
-    chunk = 1000
-    for start in range(0, args.steps, chunk):
-        with transaction.atomic():  # a domain app's transaction holding many deadline writes
-            for i in range(start, min(start + chunk, args.steps)):
-                services.deadline_create(
-                    subject=subject,
-                    kind=kind,
-                    due_at=created_at,
-                    owner=users[i % len(users)],
-                    title=f"压测期限 {i}",
-                    now=created_at - timedelta(seconds=1),
-                )
-    created_s = time.monotonic() - t0
-    log(f"created in {created_s:.1f}s; sweeping and delivering ...")
-    t1 = time.monotonic()
+    services.deadlines_bulk_create(
+        items=(
+            {
+                "subject": subject,
+                "kind": kind,
+                "due_at": step_at + timedelta(hours=1),
+                "owner": users[i % len(users)],
+                "title": f"压测期限 {i}",
+            }
+            for i in range(args.steps)
+        ),
+        now=step_at - timedelta(seconds=1),
+    )
+    seeded_s = time.monotonic() - t0
+    log(f"seeded in {seeded_s:.1f}s; sweeping and delivering ...")
+    started = timezone.now()
     beat_thread = threading.Thread(target=beat, args=(stop_beat,), daemon=True)
     beat_thread.start()
-    done = wait_all_sent(args.steps, args.timeout)
-    delivered_s = done - t1
+    wait_all_sent(args.steps, args.timeout)
+    last = Outbox.objects.aggregate(created=Max("created_at"), sent=Max("sent_at"))
+    sweep_s = (last["created"] - started).total_seconds()
+    deliver_s = (last["sent"] - started).total_seconds()
     assert Outbox.objects.count() == args.steps
-    log(f"delivered in {delivered_s:.1f}s")
+    assert InboxItem.objects.count() == args.steps
+    log(f"outbox rows written in {sweep_s:.1f}s, delivered in {deliver_s:.1f}s")
 
     # 2. Steady load: N a minute, due times spread evenly, created ahead (as domain apps do).
     total = int(args.steady_per_minute * args.steady_minutes)
     begin = timezone.now() + timedelta(seconds=5)
     gap = 60.0 / args.steady_per_minute
-    with transaction.atomic():
-        for i in range(total):
-            services.deadline_create(
-                subject=subject,
-                kind=kind,
-                due_at=begin + timedelta(seconds=i * gap),
-                owner=users[i % len(users)],
-                title=f"稳态期限 {i}",
-            )
+    services.deadlines_bulk_create(
+        items=[
+            {
+                "subject": subject,
+                "kind": kind,
+                "due_at": begin + timedelta(hours=1, seconds=i * gap),
+                "owner": users[i % len(users)],
+                "title": f"稳态期限 {i}",
+            }
+            for i in range(total)
+        ]
+    )
     log(f"steady: {total} steps over {args.steady_minutes} min ...")
     wait_all_sent(args.steps + total, args.steady_minutes * 60 + 60)
     with connection.cursor() as cursor:
@@ -217,13 +229,17 @@ def run(args, stop_beat):
             ["稳态期限 %"],
         )
         latencies = [float(r[0]) for r in cursor.fetchall()]
+    assert len(latencies) == total
     p99 = latencies[min(len(latencies) - 1, int(round(0.99 * len(latencies))) - 1)]
-    assert Deadline.objects.filter(state=Deadline.State.OPEN).count() == 0
     return {
         "steps": args.steps,
-        "created_per_s": round(args.steps / created_s, 1),
-        "delivered_per_s": round(args.steps / delivered_s, 1),
+        "seeded_per_s": round(args.steps / seeded_s, 1),
+        "created_per_s": round(args.steps / sweep_s, 1),
+        "delivered_per_s": round(args.steps / deliver_s, 1),
+        "sweep_s": round(sweep_s, 2),
+        "deliver_s": round(deliver_s, 2),
         "steady_steps": total,
+        "steady_per_minute": args.steady_per_minute,
         "steady_minutes": args.steady_minutes,
         "latency_p50_s": round(latencies[len(latencies) // 2], 3),
         "latency_p99_s": round(p99, 3),

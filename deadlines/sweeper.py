@@ -17,19 +17,25 @@ from django.db.models import F
 from django.utils import timezone
 
 from notifications.delivery import outbox_sweep
+from notifications.models import WebhookEndpoint
 from notifications.services import build_rows, make_key, outbox_insert
 
 from . import resolvers, signals
-from .messages import body_for, subject_for
+from .messages import MessageTexts, body_for, subject_for
 from .models import Deadline
 from .schedule import StepSpec, due_occurrences, next_fire_at
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_RECIPIENTS = ["role:compliance_officer"]
+# Deadlines claimed per transaction. Large enough that a burst of 100,000 due steps costs a
+# hundred short transactions (a few bulk statements each), small enough that a transaction
+# holds its row locks for well under a second.
+STEP_BATCH = 2000
+MISSED_BATCH = 2000
 
 
-def sweep_missed(*, now: datetime | None = None, batch: int = 500) -> int:
+def sweep_missed(*, now: datetime | None = None, batch: int = MISSED_BATCH) -> int:
     """Open deadlines whose due time has passed become missed; deadline_missed is sent."""
     now = now or timezone.now()
     total = 0
@@ -37,7 +43,8 @@ def sweep_missed(*, now: datetime | None = None, batch: int = 500) -> int:
         with transaction.atomic():
             rows = list(
                 Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=now)
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("kind", "content_type")  # what receivers read, without a query
                 .order_by("due_at", "id")[:batch]
             )
             if not rows:
@@ -79,34 +86,82 @@ class _Kinds:
         return self._cache[kind.pk]
 
 
-def _rows_for(deadline: Deadline, step, occurrence, now) -> list:
-    recipients = resolvers.resolve_all(step.recipients, deadline=deadline, at=occurrence.fire_at)
+class _Batch:
+    """What one claimed batch shares: recipients resolved once per (role, time), the message
+    patterns once per language, the active webhook endpoints once."""
+
+    def __init__(self):
+        self.recipients = resolvers.BatchResolver()
+        self.texts = MessageTexts()
+        self._endpoints = None
+
+    def endpoints(self, channels):
+        if "webhook" not in channels:
+            return []
+        if self._endpoints is None:
+            self._endpoints = list(WebhookEndpoint.objects.filter(active=True))
+        return self._endpoints
+
+
+def _rows_for(deadline: Deadline, step, occurrence, now, batch: _Batch | None = None) -> list:
+    batch = batch or _Batch()
+    recipients = batch.recipients.resolve_all(
+        step.recipients, deadline=deadline, at=occurrence.fire_at
+    )
     if not recipients:
         logger.warning(
             "deadline %s step %s resolved to nobody; notifying compliance officers",
             deadline.pk,
             step.pk,
         )
-        recipients = resolvers.resolve_all(FALLBACK_RECIPIENTS, deadline=deadline, at=now)
+        recipients = batch.recipients.resolve_all(FALLBACK_RECIPIENTS, deadline=deadline, at=now)
     return build_rows(
         key_prefix=make_key(
             "d", deadline.pk, f"r{deadline.revision}", f"s{step.pk}", f"o{occurrence.number}"
         ),
         recipients=recipients,
         channels=step.channels,
-        subject=subject_for(deadline, step.offset_seconds),
-        body=body_for(deadline),
+        subject=subject_for(deadline, step.offset_seconds, batch.texts),
+        body=body_for(deadline, batch.texts),
         url=deadline.url,
         scheduled_for=occurrence.fire_at,
+        endpoints=batch.endpoints(step.channels),
         now=now,
-        deadline=deadline,
-        step=step,
+        deadline_id=deadline.pk,
+        step_id=step.pk,
         occurrence=occurrence.number,
     )
 
 
-def sweep_steps(*, now: datetime | None = None, batch: int = 500) -> dict:
-    """Fire every step occurrence due by `now` on open and missed deadlines."""
+# The columns a step needs (messages, keys, recipients, schedule); anything else a resolver
+# reads is loaded on access.
+_SWEEP_FIELDS = (
+    "id", "content_type_id", "object_id", "kind", "title", "url", "due_at", "owner_id",
+    "owner_role", "state", "calendar_confirmed", "revision", "fired_until",
+)  # fmt: skip
+
+
+def _attach_owners(deadlines) -> None:
+    """The batch's owners (and their managers) in one query: a few dozen people usually own
+    thousands of due deadlines, so each User is loaded once, not once per row."""
+    from django.contrib.auth import get_user_model
+
+    ids = {d.owner_id for d in deadlines if d.owner_id}
+    if not ids:
+        return
+    users = get_user_model().objects.select_related("manager").in_bulk(ids)
+    for deadline in deadlines:
+        if deadline.owner_id in users:
+            deadline.owner = users[deadline.owner_id]
+
+
+def sweep_steps(*, now: datetime | None = None, batch: int = STEP_BATCH) -> dict:
+    """Fire every step occurrence due by `now` on open and missed deadlines.
+
+    Per claimed batch: one SELECT … FOR UPDATE SKIP LOCKED (with owners and their managers),
+    recipients and texts from the batch's caches, one bulk INSERT of outbox rows (ON CONFLICT
+    DO NOTHING on the unique key), one UPDATE per distinct next fire time, and the new outbox
+    ids enqueued in chunks after commit."""
     now = now or timezone.now()
     kinds = _Kinds()
     fired = messages = 0
@@ -115,23 +170,30 @@ def sweep_steps(*, now: datetime | None = None, batch: int = 500) -> dict:
             deadlines = list(
                 Deadline.objects.filter(state__in=Deadline.ACTIVE_STATES, next_fire_at__lte=now)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("kind", "owner")
+                .select_related("kind")
+                .only(*_SWEEP_FIELDS)
                 .order_by("next_fire_at", "id")[:batch]
             )
             if not deadlines:
                 break
+            _attach_owners(deadlines)
+            shared = _Batch()
             rows = []
+            progress: dict = {}
             for deadline in deadlines:
                 specs, steps = kinds.get(deadline.kind)
                 for occurrence in due_occurrences(
                     specs, deadline.due_at, deadline.fired_until, now
                 ):
                     step = steps[occurrence.step_id]
-                    rows.extend(_rows_for(deadline, step, occurrence, now))
+                    rows.extend(_rows_for(deadline, step, occurrence, now, shared))
                     fired += 1
-                deadline.fired_until = now
-                deadline.next_fire_at = next_fire_at(specs, deadline.due_at, now)
-            Deadline.objects.bulk_update(deadlines, ["fired_until", "next_fire_at"], batch_size=500)
+                nxt = next_fire_at(specs, deadline.due_at, now)
+                progress.setdefault(nxt, []).append(deadline.pk)
+            # Deadlines of one burst mostly share their next fire time: one UPDATE per value
+            # instead of a CASE over every row.
+            for nxt, ids in progress.items():
+                Deadline.objects.filter(pk__in=ids).update(fired_until=now, next_fire_at=nxt)
             messages += len(outbox_insert(rows))
         if len(deadlines) < batch:
             break

@@ -71,22 +71,27 @@ def _mark_failed(row: Outbox, error: TransportError) -> None:
     log("outbox %s attempt %s failed%s: %s", row.pk, row.attempts, " (dead)" if dead else "", error)
 
 
-def _deliver_inapp(rows) -> None:
+def _deliver_inapp(claimed) -> int:
+    """The claimed in-app rows: their inbox rows in one INSERT (unique per outbox row, so a
+    repeat inserts nothing) and the outbox rows marked sent in one UPDATE, in one transaction."""
+    rows = list(
+        Outbox.objects.filter(pk__in=claimed, channel=Channel.INAPP, recipient__isnull=False)
+        .order_by("id")
+        .values_list("id", "recipient_id", "subject", "body", "url")
+    )
+    if not rows:
+        return 0
     with transaction.atomic():
         InboxItem.objects.bulk_create(
             [
-                InboxItem(
-                    user_id=row.recipient_id,
-                    outbox_id=row.pk,
-                    subject=row.subject,
-                    body=row.body,
-                    url=row.url,
-                )
-                for row in rows
+                InboxItem(user_id=user_id, outbox_id=pk, subject=subject, body=body, url=url)
+                for pk, user_id, subject, body, url in rows
             ],
             ignore_conflicts=True,
+            batch_size=1000,
         )
-        _mark_sent([row.pk for row in rows])
+        _mark_sent([row[0] for row in rows])
+    return len(rows)
 
 
 def deliver_batch(ids, *, now: datetime | None = None) -> dict:
@@ -95,13 +100,13 @@ def deliver_batch(ids, *, now: datetime | None = None) -> dict:
     result = {"claimed": len(claimed), "sent": 0, "failed": 0}
     if not claimed:
         return result
+    result["sent"] += _deliver_inapp(claimed)
     rows = list(
-        Outbox.objects.filter(pk__in=claimed).select_related("recipient", "endpoint").order_by("id")
+        Outbox.objects.filter(pk__in=claimed)
+        .exclude(channel=Channel.INAPP)
+        .select_related("recipient", "endpoint")
+        .order_by("id")
     )
-    inapp = [r for r in rows if r.channel == Channel.INAPP and r.recipient_id]
-    if inapp:
-        _deliver_inapp(inapp)
-        result["sent"] += len(inapp)
     email_connection = None
     try:
         for row in rows:

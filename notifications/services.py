@@ -4,7 +4,7 @@ import hashlib
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +66,7 @@ def build_rows(
                 Outbox(
                     key=make_key(key_prefix, channel, f"u{user.pk}"),
                     channel=channel,
-                    recipient=user,
+                    recipient_id=user.pk,
                     language=language,
                     subject=render(subject, language)[:300],
                     body=render(body, language),
@@ -100,18 +100,54 @@ def build_rows(
     return rows
 
 
+def _insert_unnest(rows: list[Outbox], connection) -> list[int]:
+    """PostgreSQL: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT (key) DO
+    NOTHING, then the ids of the keys still pending — two statements for any number of rows.
+    What bulk_create(ignore_conflicts=True) does, without preparing and quoting every value of
+    every row one at a time (most of a sweep's time for a burst of due steps)."""
+    now = timezone.now()
+    fields = [f for f in Outbox._meta.concrete_fields if not f.primary_key]
+    columns, arrays, casts = [], [], []
+    for field in fields:
+        if field.attname == "created_at":
+            values = [now] * len(rows)
+        else:
+            values = [getattr(row, field.attname) for row in rows]
+        columns.append(connection.ops.quote_name(field.column))
+        arrays.append(values)
+        casts.append(f"%s::{field.db_type(connection)}[]")
+    table = connection.ops.quote_name(Outbox._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({', '.join(casts)})"
+            " ON CONFLICT (key) DO NOTHING",
+            arrays,
+        )
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE key = ANY(%s::varchar[]) AND state = %s ORDER BY id",
+            [[row.key for row in rows], Outbox.State.PENDING],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
 def outbox_insert(rows: list[Outbox]) -> list[int]:
     """Insert rows, silently skipping keys that exist; returns the ids of the rows that are
     still waiting for delivery, and enqueues them when the transaction commits."""
     if not rows:
         return []
-    Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    keys = [r.key for r in rows]
-    ids = list(
-        Outbox.objects.filter(key__in=keys, state=Outbox.State.PENDING)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    connection = connections[router.db_for_write(Outbox)]
+    if connection.vendor == "postgresql":
+        ids = []
+        for start in range(0, len(rows), 5000):
+            ids.extend(_insert_unnest(rows[start : start + 5000], connection))
+    else:
+        Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        keys = [r.key for r in rows]
+        ids = list(
+            Outbox.objects.filter(key__in=keys, state=Outbox.State.PENDING)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
     enqueue_on_commit(ids)
     return ids
 
