@@ -235,6 +235,7 @@ AXES_VERBOSE = False
 # Two-factor (django-otp TOTP) for these roles; off unless the environment (or production) says.
 TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=[])
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="IR-Governance")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # auditors view every model: never show TOTP secrets
 # Content security policy (django-csp): scripts only from our origin or with the page's nonce.
 # The API docs pages load Swagger UI/ReDoc from their CDN with an inline bootstrap script.
 CONTENT_SECURITY_POLICY = {
