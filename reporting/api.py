@@ -346,7 +346,7 @@ class NoticeViewSet(
 
 class IntelligenceSerializer(serializers.ModelSerializer):
     incident_reference = serializers.CharField(
-        source="incident.reference", read_only=True, default=None
+        source="incident.reference", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
