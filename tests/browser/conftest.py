@@ -132,6 +132,25 @@ class LiveServer:
         self.process = None
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _post_migrate_after_journeys(django_db_blocker):
+    """A serialized-rollback test's flush skips post_migrate (content types, permissions, role
+    groups), which the next transactional test of the suite expects to find: emit it once the
+    journeys are done, as a plain transactional test's flush would have."""
+    yield
+    from django.core.management.sql import emit_post_migrate_signal
+
+    with django_db_blocker.unblock():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    # The journeys' services enqueued tasks from this process on the default broker: drop the
+    # producer pool bound to it (app.close() alone keeps it), so a later test that points the
+    # app at its own Redis really publishes there.
+    from config.celery_app import app
+
+    app.close()
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture(scope="session")
 def live_app(django_db_setup, django_db_blocker, tmp_path_factory):
     """The product served by its own process on the pytest test database."""
