@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     # Schema quality is tested on its own (tests/); `check --deploy` is about deployment.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The API's map is for signed-in users and token holders only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

@@ -20,7 +20,7 @@ from .rbac import row
 ADMIN_MODELS = {
     "accounts.department": {"officer": "vad", "auditor": "v", "admin": "vad"},
     "accounts.jobrole": {"officer": "vad", "auditor": "v", "admin": "vad"},
-    # FINDING: "change" lets an officer edit is_superuser/groups (Django's UserAdmin fieldsets).
+    # Officers edit positions; roles, permissions and passwords are the administrator's.
     "accounts.user": {"officer": "va", "auditor": "v", "admin": "vad"},
     "audit.auditentry": {"officer": "v", "auditor": "v", "admin": "v"},
     "auth.group": {"officer": "", "auditor": "", "admin": "vad"},
@@ -84,8 +84,8 @@ NOT_GETTABLE: dict[str, str] = {}
 
 MATRIX = {
     "admin:app_list": row(302, 302, 302, 302, 200, 200, 200),
-    # FINDING: an officer may set any user's password, the administrator's included.
-    "admin:auth_user_password_change": row(302, 302, 302, 302, 200, 403, 200),
+    # Only administrators set other people's passwords.
+    "admin:auth_user_password_change": row(302, 302, 302, 302, 403, 403, 200),
     "admin:autocomplete": row(302, 302, 302, 302, 403, 403, 403),
     "admin:index": row(302, 302, 302, 302, 200, 200, 200),
     "admin:jsi18n": row(302, 302, 302, 302, 200, 200, 200),
@@ -96,10 +96,10 @@ MATRIX = {
     "admin:password_change": row(302, 302, 302, 302, 200, 200, 200),
     "admin:password_change_done": row(302, 302, 302, 302, 200, 200, 200),
     "admin:view_on_site": row(302, 302, 302, 302, 302, 302, 302),
-    # FINDING: the OpenAPI schema and its viewers are served to anonymous visitors.
-    "api-docs": row(200, 200, 200, 200, 200, 200, 200),
-    "api-redoc": row(200, 200, 200, 200, 200, 200, 200),
-    "api-schema": row(200, 200, 200, 200, 200, 200, 200),
+    # The OpenAPI schema and its viewers: signed-in users only.
+    "api-docs": row(403, 200, 200, 200, 200, 200, 200),
+    "api-redoc": row(403, 200, 200, 200, 200, 200, 200),
+    "api-schema": row(403, 200, 200, 200, 200, 200, 200),
     "audit-api:entry-detail": row(403, 403, 403, 403, 200, 200, 200),
     "audit-api:entry-list": row(403, 403, 403, 403, 200, 200, 200),
     "audit:export-csv": row(302, 403, 403, 403, 200, 200, 200),
