@@ -12,10 +12,20 @@ Use it wherever a file comes in:
 The name's extension never decides the type: the first bytes do, and a name that claims another
 type than the content is refused. Office documents are ZIP files whose members are checked
 (DOCX: word/document.xml, XLSX: xl/workbook.xml). ZIP archives are refused when a member is
-an executable or the archive would unpack to more than `MAX_UNPACKED_BYTES`.
+an executable or the archive would unpack to more than `MAX_UNPACKED_BYTES`; gzip files (and the
+tar archives inside them) get the same checks.
+
+By default (`kinds=None`) the common document, image and ZIP types are accepted
+(`DEFAULT_KINDS`). PPTX, OLE2 compound files (old .doc/.xls/.ppt and Outlook .msg), 7z, gzip and
+packet captures (pcap, pcapng) are recognised by their magic bytes but accepted only where the
+caller names them in `kinds` (7z content cannot be inspected; OLE2 documents may carry macros).
+Services use `check_upload()`, which raises ApplicationError instead of ValidationError.
 """
 
+import gzip
+import tarfile
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -23,6 +33,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
 
 PDF, PNG, JPEG, GIF, DOCX, XLSX, ZIP, TEXT = (
     "pdf",
@@ -34,7 +46,11 @@ PDF, PNG, JPEG, GIF, DOCX, XLSX, ZIP, TEXT = (
     "zip",
     "text",
 )
-ALL_KINDS = frozenset({PDF, PNG, JPEG, GIF, DOCX, XLSX, ZIP, TEXT})
+# Recognised by magic bytes but accepted only where a caller asks for them (their content is not
+# inspected as deeply: 7z is opaque, OLE2 may carry macros), never by default.
+PPTX, OLE, SEVEN_ZIP, GZIP, PCAP = "pptx", "ole", "7z", "gzip", "pcap"
+DEFAULT_KINDS = frozenset({PDF, PNG, JPEG, GIF, DOCX, XLSX, ZIP, TEXT})
+ALL_KINDS = DEFAULT_KINDS | {PPTX, OLE, SEVEN_ZIP, GZIP, PCAP}
 DOCUMENT_KINDS = frozenset({PDF, PNG, JPEG, GIF, DOCX, XLSX, TEXT})
 
 KIND_LABELS = {
@@ -46,6 +62,11 @@ KIND_LABELS = {
     XLSX: "Excel (XLSX)",
     ZIP: "ZIP",
     TEXT: _("plain text/CSV"),
+    PPTX: "PowerPoint (PPTX)",
+    OLE: _("Office 97-2003/Outlook (DOC, XLS, PPT, MSG)"),
+    SEVEN_ZIP: "7z",
+    GZIP: "gzip",
+    PCAP: _("packet capture (PCAP)"),
 }
 # Extensions a name may carry for each kind (a name without an extension is fine).
 EXTENSIONS = {
@@ -57,7 +78,23 @@ EXTENSIONS = {
     XLSX: {".xlsx"},
     ZIP: {".zip"},
     TEXT: {".txt", ".csv", ".log", ".md", ".json", ".xml", ".eml", ".tsv"},
+    PPTX: {".pptx"},
+    OLE: {".doc", ".xls", ".ppt", ".msg", ".dot", ".xlt", ".pps"},
+    SEVEN_ZIP: {".7z"},
+    GZIP: {".gz", ".tgz"},
+    PCAP: {".pcap", ".pcapng", ".cap"},
 }
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+GZIP_MAGIC = b"\x1f\x8b"
+PCAP_MAGIC = (
+    b"\xd4\xc3\xb2\xa1",  # little-endian, microseconds
+    b"\xa1\xb2\xc3\xd4",  # big-endian, microseconds
+    b"\x4d\x3c\xb2\xa1",  # little-endian, nanoseconds
+    b"\xa1\xb2\x3c\x4d",  # big-endian, nanoseconds
+)
+PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"  # section header block, then a byte-order magic
+PCAPNG_BYTE_ORDER = (b"\x4d\x3c\x2b\x1a", b"\x1a\x2b\x3c\x4d")
 # Names that are refused whatever the content (Windows/Unix executables and scripts).
 EXECUTABLE_EXTENSIONS = frozenset(
     ".exe .com .bat .cmd .msi .msp .scr .pif .cpl .dll .sys .ps1 .psm1 .vbs .vbe .js .jse .mjs"
@@ -157,7 +194,56 @@ def _zip_kind(file) -> str:
             return DOCX
         if "xl/workbook.xml" in names:
             return XLSX
+        if "ppt/presentation.xml" in names:
+            return PPTX
     return ZIP
+
+
+def _refuse_executable_member(name):
+    _refuse(
+        _("The archive contains a program or script (%(name)s): not accepted."),
+        "executable_in_zip",
+        name=name,
+    )
+
+
+def _gzip_kind(file) -> str:
+    """A gzip stream: refused when it unpacks to a program, or to a tar archive holding one, or to
+    more than MAX_UNPACKED_BYTES."""
+    file.seek(0)
+    try:
+        with gzip.GzipFile(fileobj=file, mode="rb") as stream:
+            head = stream.read(512)
+        for magic, _label in EXECUTABLE_MAGIC:
+            if head.startswith(magic):
+                _refuse_executable_member(_("the compressed file"))
+        if len(head) >= 262 and head[257:262] == b"ustar":
+            file.seek(0)
+            total = 0
+            with tarfile.open(fileobj=file, mode="r|gz") as archive:
+                for count, member in enumerate(archive, start=1):
+                    total += member.size
+                    if count > MAX_ZIP_MEMBERS or total > MAX_UNPACKED_BYTES:
+                        _refuse(
+                            _("The archive unpacks to too many or too large files."), "zip_bomb"
+                        )
+                    if _extension(member.name) in EXECUTABLE_EXTENSIONS:
+                        _refuse_executable_member(member.name)
+                    if member.isfile() and member.size:
+                        inner = archive.extractfile(member)
+                        member_head = inner.read(8) if inner else b""
+                        if any(member_head.startswith(m) for m, _label in EXECUTABLE_MAGIC):
+                            _refuse_executable_member(member.name)
+        else:
+            # The last four bytes hold the unpacked size (modulo 4 GiB) of the last member.
+            file.seek(-4, 2)
+            if int.from_bytes(file.read(4), "little") > MAX_UNPACKED_BYTES:
+                _refuse(_("The archive unpacks to too many or too large files."), "zip_bomb")
+    except (OSError, EOFError, tarfile.TarError, zlib.error):
+        _refuse(_("The file looks like a compressed archive but is damaged."), "bad_gzip")
+    finally:
+        file.seek(0)
+    return GZIP
 
 
 def detect_kind(file) -> str | None:
@@ -181,6 +267,16 @@ def detect_kind(file) -> str | None:
         return GIF
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(file)
+    if head.startswith(OLE_MAGIC):
+        return OLE
+    if head.startswith(SEVEN_ZIP_MAGIC):
+        return SEVEN_ZIP
+    if head.startswith(GZIP_MAGIC):
+        return _gzip_kind(file)
+    if head.startswith(PCAP_MAGIC) or (
+        head.startswith(PCAPNG_MAGIC) and head[8:12] in PCAPNG_BYTE_ORDER
+    ):
+        return PCAP
     if _is_text(file):
         return TEXT
     return None
@@ -188,7 +284,7 @@ def detect_kind(file) -> str | None:
 
 def validate_upload(file, *, kinds=None, max_bytes=None) -> str:
     """Check one uploaded file; returns its kind or raises ValidationError (readable message)."""
-    kinds = frozenset(kinds or ALL_KINDS)
+    kinds = frozenset(kinds or DEFAULT_KINDS)
     max_bytes = max_bytes or max_upload_bytes()
     name = getattr(file, "name", "") or ""
     size = getattr(file, "size", None)
@@ -228,6 +324,15 @@ def validate_upload(file, *, kinds=None, max_bytes=None) -> str:
             kind=KIND_LABELS[kind],
         )
     return kind
+
+
+def check_upload(file, *, kinds=None, max_bytes=None) -> str:
+    """`validate_upload` for services: the refusal becomes an ApplicationError (a 400 from the API,
+    a form error on a page) carrying the same readable message."""
+    try:
+        return validate_upload(file, kinds=kinds, max_bytes=max_bytes)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0]) from exc
 
 
 @deconstructible
