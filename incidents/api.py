@@ -11,9 +11,11 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.models import Department, User
 from core.errors import ApplicationError
+from core.uploads import UploadValidator
 
 from . import selectors, services
 from .models import (
+    EVIDENCE_KINDS,
     AffectedSystem,
     Concern,
     Evidence,
@@ -157,13 +159,13 @@ class IncidentWriteSerializer(serializers.ModelSerializer):
 
 class GradeInputSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=Grade.choices, required=False, allow_blank=True)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     qualitative_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["start", "resolve", "summarise", "close"])
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     resolved_at = serializers.DateTimeField(required=False)
 
 
@@ -198,7 +200,9 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.StringRelatedField()
-    file = serializers.FileField(write_only=True)
+    file = serializers.FileField(
+        write_only=True, validators=[UploadValidator(kinds=EVIDENCE_KINDS)]
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -266,13 +270,13 @@ class ConcernSerializer(serializers.ModelSerializer):
 
 class PromoteSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Incident.Category.choices)
-    title = serializers.CharField(required=False, allow_blank=True)
-    outcome = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     assignee = UserRefField()
 
 
 class CloseConcernSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=2000)
 
 
 # --- viewsets -----------------------------------------------------------------------------------

@@ -4,8 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from accounts.roles import Role
+from core.uploads import UploadValidator
 
-from .models import AffectedSystem, Concern, Grade, GradingCriterion, Incident, TimelineEntry
+from .models import (
+    EVIDENCE_KINDS,
+    AffectedSystem,
+    Concern,
+    Grade,
+    GradingCriterion,
+    Incident,
+    TimelineEntry,
+)
 
 DT = {"type": "datetime-local"}
 
@@ -93,6 +102,7 @@ class GradeForm(forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices, required=False)
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when overriding the proposal or regrading."),
@@ -134,6 +144,7 @@ class TimelineForm(forms.Form):
     )
     text = forms.CharField(
         label=_("What happened"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Enter the timeline text.")},
     )
@@ -157,16 +168,25 @@ class TaskForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Enter a comment.")},
+    )
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), validators=[UploadValidator(kinds=EVIDENCE_KINDS)])
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
 
 class CustodyForm(forms.Form):
-    note = forms.CharField(label=_("Hand-over (to whom, why)"), max_length=500)
+    note = forms.CharField(
+        label=_("Hand-over (to whom, why)"),
+        max_length=500,
+        error_messages={"required": _("Describe the hand-over (to whom, why).")},
+    )
 
 
 class RectificationForm(forms.Form):
@@ -176,7 +196,10 @@ class RectificationForm(forms.Form):
         label=_("Due at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -186,12 +209,21 @@ class RectificationForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class SummaryForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 6}))
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _(
+                "Write the summary: facts, handling, cause, grade, responsibility and remediation."
+            )
+        },
+    )
 
 
 class ConcernForm(forms.ModelForm):
@@ -211,6 +243,7 @@ class PromoteForm(forms.Form):
     title = forms.CharField(label=_("Incident title"), max_length=200, required=False)
     outcome = forms.CharField(
         label=_("Message to the reporter"),
+        max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -219,6 +252,7 @@ class PromoteForm(forms.Form):
 class CloseConcernForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (shown to the reporter)"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give the reporter a reason for closing the concern.")},
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import VisibleQuerySet
 from accounts.roles import Role, user_roles
 from core.models import TimeStampedModel
+from core.uploads import ALL_KINDS, UploadValidator
 
 
 class Grade(models.TextChoices):
@@ -680,6 +681,11 @@ class Comment(models.Model):
         return _handler_q(user, "incident__")
 
 
+# Evidence may be any recognised type: documents, images, logs, mail (.eml/.msg), archives
+# (zip/7z/gzip) and packet captures; executables are refused by content whatever the name.
+EVIDENCE_KINDS = tuple(sorted(ALL_KINDS))
+
+
 def evidence_upload_to(instance, filename):
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"incidents/evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
@@ -709,7 +715,12 @@ class Evidence(models.Model):
         related_name="evidence",
         verbose_name=_("rectification item"),
     )
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
+    file = models.FileField(
+        _("file"),
+        upload_to=evidence_upload_to,
+        max_length=255,
+        validators=[UploadValidator(kinds=EVIDENCE_KINDS)],
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"))

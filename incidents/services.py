@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.uploads import check_upload
 
 from . import deadline_links, grading
 from .closing import close_blocking_reasons
 from .models import (
+    EVIDENCE_KINDS,
     AffectedSystem,
     Comment,
     Concern,
@@ -647,6 +649,8 @@ def evidence_add(
             _("The file is too large (%(size)d MB); the limit is %(limit)d MB.")
             % {"size": -(-file.size // (1024 * 1024)), "limit": max_bytes // (1024 * 1024)}
         )
+    # Type by content: a program renamed report.pdf, or a name claiming another type, is refused.
+    check_upload(file, kinds=EVIDENCE_KINDS, max_bytes=max_bytes)
     file.seek(0)
     sha256 = _sha256_of(file)
     file.seek(0)

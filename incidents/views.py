@@ -151,6 +151,11 @@ def incident_edit(request, pk):
 # --- actions on a case --------------------------------------------------------------------------
 
 
+def _form_errors(form) -> str:
+    """A bound form's error messages as one readable line (for a message after the redirect)."""
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
 def _act(request, pk, func):
     """Run one service for a visible incident, show its error as a message, go back."""
     _require_worker(request.user)
@@ -194,8 +199,11 @@ def incident_transition(request, pk, action):
         elif action == "resolve":
             services.incident_resolve(incident=incident, actor=request.user)
         elif action == "summarise":
+            form = forms.SummaryForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(_form_errors(form))
             services.incident_summarise(
-                incident=incident, actor=request.user, summary=request.POST.get("summary", "")
+                incident=incident, actor=request.user, summary=form.cleaned_data["summary"]
             )
         elif action == "close":
             services.incident_close(incident=incident, actor=request.user)
@@ -258,8 +266,12 @@ def task_state(request, pk, task_pk):
 @login_required
 @require_POST
 def comment_add(request, pk):
+    form = forms.CommentForm(request.POST)
+
     def run(incident):
-        services.comment_add(incident=incident, actor=request.user, body=request.POST.get("body"))
+        if not form.is_valid():
+            raise ApplicationError(_form_errors(form))
+        services.comment_add(incident=incident, actor=request.user, body=form.cleaned_data["body"])
 
     return _act(request, pk, run)
 
@@ -271,7 +283,7 @@ def evidence_upload(request, pk):
 
     def run(incident):
         if not form.is_valid():
-            raise ApplicationError(_("Choose a file to upload."))
+            raise ApplicationError(_form_errors(form))
         services.evidence_add(
             incident=incident,
             actor=request.user,
@@ -303,8 +315,11 @@ def evidence_download(request, evidence_pk):
 def custody_add(request, evidence_pk):
     _require_worker(request.user)
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk)
+    form = forms.CustodyForm(request.POST)
     try:
-        services.custody_add(evidence=evidence, actor=request.user, note=request.POST.get("note"))
+        if not form.is_valid():
+            raise ApplicationError(_form_errors(form))
+        services.custody_add(evidence=evidence, actor=request.user, note=form.cleaned_data["note"])
     except ApplicationError as exc:
         messages.error(request, exc.message)
     target = evidence.incident or evidence.rectification_item.incident
@@ -331,8 +346,11 @@ def rectification_action(request, item_pk, action):
     item = get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=item_pk)
     if not can_write(request.user):
         raise PermissionDenied
-    note = request.POST.get("note", "")
+    note_form = forms.NoteForm(request.POST)
     try:
+        if not note_form.is_valid():
+            raise ApplicationError(_form_errors(note_form))
+        note = note_form.cleaned_data["note"]
         with transaction.atomic():
             if action == "complete":
                 if request.user.pk != item.owner_id and not can_work(request.user):

@@ -79,7 +79,12 @@ def test_upload_through_page_and_api(client_for, incident, handler):
     client = client_for(handler)
     resp = client.post(
         f"/incidents/{incident.pk}/evidence/",
-        {"file": SimpleUploadedFile("shot.png", b"\x89PNG...", "image/png"), "description": "截图"},
+        {
+            "file": SimpleUploadedFile(
+                "shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "image/png"
+            ),
+            "description": "截图",
+        },
     )
     assert resp.status_code == 302
     resp = client.post(
