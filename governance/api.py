@@ -141,7 +141,7 @@ class AgreementFilter(filters.FilterSet):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class AgreementViewSet(VisibleMixin, viewsets.ModelViewSet):

@@ -2,7 +2,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadValidator
+
 from .models import (
+    AGREEMENT_DOCUMENT_KINDS,
+    EVIDENCE_FILE_KINDS,
+    MEETING_ATTACHMENT_KINDS,
     CooperationAgreement,
     Counterparty,
     DataLevel,
@@ -25,7 +30,9 @@ class RegistrationForm(forms.Form):
         help_text=_("The agreement in force that covers this share."),
     )
     dataset = forms.CharField(label=_("Dataset"), max_length=200)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     data_level = forms.TypedChoiceField(
         label=_("Data level"), choices=DataLevel.choices, coerce=int
     )
@@ -37,16 +44,23 @@ class RegistrationForm(forms.Form):
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class TerminateForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DocumentForm(forms.Form):
-    document = forms.FileField(label=_("Signed document"))
+    document = forms.FileField(
+        label=_("Signed document"), validators=[UploadValidator(kinds=AGREEMENT_DOCUMENT_KINDS)]
+    )
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DateInput)
 
 
@@ -54,7 +68,7 @@ class SharingLogFilterForm(forms.Form):
     counterparty = forms.ModelChoiceField(
         label=_("Counterparty"), queryset=Counterparty.objects.all(), required=False
     )
-    agreement_reference = forms.CharField(label=_("Agreement"), required=False)
+    agreement_reference = forms.CharField(label=_("Agreement"), max_length=40, required=False)
     data_level = forms.TypedChoiceField(
         label=_("Data level"),
         choices=[("", "—"), *DataLevel.choices],
@@ -77,6 +91,7 @@ class SharingLogFilterForm(forms.Form):
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"),
+        max_length=50000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
@@ -99,7 +114,9 @@ class AttendanceForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Decision"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ActionItemForm(forms.Form):
@@ -111,11 +128,15 @@ class ActionItemForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(
+        label=_("File"), validators=[UploadValidator(kinds=MEETING_ATTACHMENT_KINDS)]
+    )
 
 
 class EvidenceForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200)
     evidence_on = forms.DateField(label=_("Date of the evidence"), widget=DateInput)
     url = forms.CharField(label=_("Link"), max_length=300, required=False)
-    file = forms.FileField(label=_("File"), required=False)
+    file = forms.FileField(
+        label=_("File"), required=False, validators=[UploadValidator(kinds=EVIDENCE_FILE_KINDS)]
+    )

@@ -12,8 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import VisibleQuerySet
 from accounts.roles import Role
 from core.models import TimeStampedModel
+from core.uploads import UploadValidator
 
 from .validators import validate_credit_code
+
+# Accepted uploads (type by content, core.uploads): a signed agreement is a PDF, a Word document
+# or a scan; meeting papers and obligation evidence may also be spreadsheets, slides or text.
+AGREEMENT_DOCUMENT_KINDS = ("docx", "jpeg", "pdf", "png")
+MEETING_ATTACHMENT_KINDS = ("docx", "gif", "jpeg", "pdf", "png", "pptx", "text", "xlsx")
+EVIDENCE_FILE_KINDS = ("docx", "gif", "jpeg", "pdf", "png", "pptx", "text", "xlsx", "zip")
 
 # An active agreement within this many days of its end counts as "expiring".
 EXPIRING_WITHIN_DAYS = 60
@@ -257,7 +264,12 @@ class CooperationAgreement(TimeStampedModel):
     )
     special_assessment_on = models.DateField(_("special assessment date"), null=True, blank=True)
     security_requirements = models.TextField(_("security requirements"), blank=True)
-    document = models.FileField(_("signed document"), upload_to=agreement_document_path, blank=True)
+    document = models.FileField(
+        _("signed document"),
+        upload_to=agreement_document_path,
+        blank=True,
+        validators=[UploadValidator(kinds=AGREEMENT_DOCUMENT_KINDS)],
+    )
     document_sha256 = models.CharField(_("document SHA-256"), max_length=64, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     parent = models.ForeignKey(
@@ -832,7 +844,11 @@ class MeetingAttachment(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
     )
-    file = models.FileField(_("file"), upload_to=meeting_attachment_path)
+    file = models.FileField(
+        _("file"),
+        upload_to=meeting_attachment_path,
+        validators=[UploadValidator(kinds=MEETING_ATTACHMENT_KINDS)],
+    )
     name = models.CharField(_("name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
@@ -937,7 +953,12 @@ class ObligationEvidence(models.Model):
     description = models.CharField(_("description"), max_length=200)
     evidence_on = models.DateField(_("date of the evidence"))
     url = models.CharField(_("link"), max_length=300, blank=True)
-    file = models.FileField(_("file"), upload_to=evidence_file_path, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=evidence_file_path,
+        blank=True,
+        validators=[UploadValidator(kinds=EVIDENCE_FILE_KINDS)],
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     attached_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,11 +18,15 @@ from accounts.models import Department
 from accounts.roles import Role
 from audit.context import acting_as
 from core.errors import ApplicationError
+from core.uploads import check_upload
 from deadlines import services as deadline_services
 from notifications.services import notify
 
 from . import obligations as obligation_rules
 from .models import (
+    AGREEMENT_DOCUMENT_KINDS,
+    EVIDENCE_FILE_KINDS,
+    MEETING_ATTACHMENT_KINDS,
     ActionItem,
     ContactRole,
     ContactRoleAssignment,
@@ -266,6 +270,7 @@ def agreement_create(*, actor=None, reference: str = "", document=None, **fields
             )
         _validate_agreement(agreement)
         if document is not None:
+            check_upload(document, kinds=AGREEMENT_DOCUMENT_KINDS)
             agreement.document_sha256 = _sha256(document)
             agreement.document.save(document.name, document, save=False)
         agreement.save()
@@ -302,6 +307,7 @@ def agreement_attach_document(*, agreement: CooperationAgreement, file, signed_o
         raise ApplicationError(
             _("The signed document of an approved agreement cannot be replaced.")
         )
+    check_upload(file, kinds=AGREEMENT_DOCUMENT_KINDS)
     with transaction.atomic(), acting_as(actor):
         agreement.document_sha256 = _sha256(file)
         agreement.document.save(file.name, file, save=False)
@@ -985,6 +991,7 @@ def meeting_decision_add(*, meeting: Meeting, text: str, actor=None) -> MeetingD
 def meeting_attachment_add(*, meeting: Meeting, file, actor) -> MeetingAttachment:
     _require_writer(actor)
     _require_unlocked(meeting)
+    check_upload(file, kinds=MEETING_ATTACHMENT_KINDS)
     with transaction.atomic(), acting_as(actor):
         attachment = MeetingAttachment(
             meeting=meeting, name=file.name, sha256=_sha256(file), uploaded_by=actor
@@ -1194,6 +1201,8 @@ def obligation_evidence_attach(
         )
     if evidence_on > today_local():
         raise ApplicationError(_("Evidence cannot be dated in the future."))
+    if file is not None:
+        check_upload(file, kinds=EVIDENCE_FILE_KINDS)
     with transaction.atomic(), acting_as(actor):
         evidence = ObligationEvidence(
             period=period,

@@ -36,6 +36,24 @@ def firm_wide_only(view):
     return login_required(wrapped)
 
 
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+def _limited(request, form_class, field, post_name=None):
+    """One posted text through its form's limits (length). Returns the value, or None after an
+    error message. A missing value is passed on as "" so the service's own message explains it."""
+    post_name = post_name or field
+    form = form_class({field: request.POST.get(post_name, "")})
+    if form.is_valid():
+        return form.cleaned_data[field]
+    errors = [e for e in form.errors.as_data().get(field, []) if e.code != "required"]
+    if not errors:
+        return ""
+    messages.error(request, " ".join(m for e in errors for m in e.messages))
+    return None
+
+
 def _run(request, func, success, **kwargs):
     """Call a service; an ApplicationError becomes a message on the page."""
     if not can_write(request.user):
@@ -153,6 +171,8 @@ def agreement_detail(request, pk):
                     file=form.cleaned_data["document"],
                     signed_on=form.cleaned_data["signed_on"],
                 )
+            else:
+                messages.error(request, _form_errors(form))
         elif action == "submit":
             _run(
                 request,
@@ -161,7 +181,9 @@ def agreement_detail(request, pk):
                 agreement=agreement,
             )
         elif action in ("approve", "return", "terminate"):
-            text = request.POST.get("comment", "")
+            text = _limited(request, forms.DecisionForm, "comment")
+            if text is None:
+                return redirect("governance:agreement-detail", pk=agreement.pk)
             func, done, kwargs = {
                 "approve": (
                     services.agreement_approve,
@@ -312,13 +334,15 @@ def meeting_detail(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "minutes":
-            _run(
-                request,
-                services.meeting_minutes_save,
-                _("Minutes saved."),
-                meeting=meeting,
-                minutes=request.POST.get("minutes", ""),
-            )
+            minutes = _limited(request, forms.MinutesForm, "minutes")
+            if minutes is not None:
+                _run(
+                    request,
+                    services.meeting_minutes_save,
+                    _("Minutes saved."),
+                    meeting=meeting,
+                    minutes=minutes,
+                )
         elif action == "held":
             form = forms.AttendanceForm(request.POST)
             if form.is_valid():
@@ -333,13 +357,15 @@ def meeting_detail(request, pk):
             else:
                 messages.error(request, _("Record who was present."))
         elif action == "decision":
-            _run(
-                request,
-                services.meeting_decision_add,
-                _("Decision added."),
-                meeting=meeting,
-                text=request.POST.get("text", ""),
-            )
+            text = _limited(request, forms.TextForm, "text")
+            if text is not None:
+                _run(
+                    request,
+                    services.meeting_decision_add,
+                    _("Decision added."),
+                    meeting=meeting,
+                    text=text,
+                )
         elif action == "action_item":
             form = forms.ActionItemForm(request.POST)
             if form.is_valid():
@@ -365,6 +391,8 @@ def meeting_detail(request, pk):
                     meeting=meeting,
                     file=form.cleaned_data["file"],
                 )
+            else:
+                messages.error(request, _form_errors(form))
         elif action == "invite":
             _run(
                 request, services.meeting_send_invitations, _("Invitations sent."), meeting=meeting

@@ -60,7 +60,7 @@ def make_agreement(officer, officer2):
         )
         fields.update(extra)
         agreement = services.agreement_create(
-            actor=officer, document=ContentFile(b"signed", name="signed.pdf"), **fields
+            actor=officer, document=ContentFile(b"%PDF-1.4\nsigned", name="signed.pdf"), **fields
         )
         if approve:
             services.agreement_submit(agreement=agreement, actor=officer)

@@ -110,7 +110,7 @@ def test_minutes_sanitised_then_approved_and_locked(
         assert attendance == {"officer": "present", "handler": "present", "staff": "absent"}
         services.meeting_decision_add(meeting=meeting, text="完善校验规则", actor=officer)
         services.meeting_attachment_add(
-            meeting=meeting, file=ContentFile(b"x", name="slides.pdf"), actor=officer
+            meeting=meeting, file=ContentFile(b"%PDF-1.4\nx", name="slides.pdf"), actor=officer
         )
         with pytest.raises(ApplicationError, match="compliance officer"):
             services.meeting_minutes_approve(meeting=meeting, actor=handler)
