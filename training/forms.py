@@ -5,6 +5,8 @@ from accounts.models import Department, JobRole, User
 
 from .models import Course, CourseMaterial, Drill, DrillObjective, Question, Topic, TrainingPlan
 
+ANSWER_MAX = 300  # Choice.text
+
 
 class PlanForm(forms.ModelForm):
     class Meta:
@@ -65,16 +67,32 @@ class MaterialForm(forms.ModelForm):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
     answers = forms.CharField(
         label=_("Answers"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One answer per line; start each correct answer with an asterisk (*)."),
     )
     explanation = forms.CharField(
-        label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Explanation"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
+
+    def clean_answers(self):
+        answers = self.cleaned_data["answers"]
+        if any(len(line.strip().lstrip("*").strip()) > ANSWER_MAX for line in answers.splitlines()):
+            raise forms.ValidationError(
+                _("Each answer can have at most %(limit)d characters."),
+                code="max_length",
+                params={"limit": ANSWER_MAX},
+            )
+        return answers
 
     def choices(self):
         out = []
@@ -93,14 +111,20 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comments = forms.CharField(
-        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Comments"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 
 class EvaluationForm(forms.Form):
-    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))
+    conclusion = forms.CharField(
+        label=_("Conclusion"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     improvements = forms.CharField(
         label=_("Improvements for next year"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -109,6 +133,7 @@ class EvaluationForm(forms.Form):
 class DrillForm(forms.ModelForm):
     objectives = forms.CharField(
         label=_("Objectives"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line: the objective, a vertical bar (|), then its success criteria."),
     )
@@ -150,12 +175,17 @@ class ObjectiveResultForm(forms.Form):
         choices=[c for c in DrillObjective.Result.choices if c[0] != "not_assessed"],
     )
     notes = forms.CharField(
-        label=_("Observations"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Observations"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 
 class FindingForm(forms.Form):
-    description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Finding"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     objective = forms.ModelChoiceField(
         label=_("Objective"), queryset=DrillObjective.objects.none(), required=False
     )
@@ -173,9 +203,14 @@ class FindingForm(forms.Form):
 
 
 class DrillCompleteForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     lessons = forms.CharField(
-        label=_("Lessons learned"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Lessons learned"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 

@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
+from core.uploads import UploadValidator
 from incidents.models import Grade, IncidentCategory
+
+# Course materials: documents, slides, spreadsheets, images and text (type by content).
+MATERIAL_KINDS = ("docx", "gif", "jpeg", "pdf", "png", "pptx", "text", "xlsx")
 
 
 class Topic(models.TextChoices):
@@ -166,7 +170,12 @@ class CourseMaterial(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="training/materials/%Y/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="training/materials/%Y/",
+        blank=True,
+        validators=[UploadValidator(kinds=MATERIAL_KINDS)],
+    )
     url = models.URLField(_("link"), blank=True)
     body = models.TextField(_("text"), blank=True, help_text=_("Rich text; sanitised on save."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)

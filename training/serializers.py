@@ -79,8 +79,8 @@ class ChoicePublicSerializer(serializers.ModelSerializer):
 
 class AttemptQuestionSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="question.id")
-    text = serializers.CharField(source="question.text")
-    kind = serializers.CharField(source="question.kind")
+    text = serializers.CharField(source="question.text", read_only=True)
+    kind = serializers.CharField(source="question.kind", read_only=True)
     choices = ChoicePublicSerializer(source="question.choices", many=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class SubmitSerializer(serializers.Serializer):
 
 class FeedbackSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comments = serializers.CharField(required=False, allow_blank=True, default="")
+    comments = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DrillObjectiveSerializer(serializers.ModelSerializer):

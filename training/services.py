@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from accounts.policy import can_write
 from accounts.roles import Role
 from core.errors import ApplicationError
+from core.uploads import check_upload
 from incidents.models import Grade, IncidentCategory
 
 from . import obligations, reminders, selectors
 from .models import (
+    MATERIAL_KINDS,
     AttemptAnswer,
     Choice,
     Course,
@@ -191,6 +193,8 @@ def material_add(
     _require_officer(actor)
     if kind == CourseMaterial.Kind.FILE and not file:
         raise ApplicationError(_("Attach the file."))
+    if kind == CourseMaterial.Kind.FILE:
+        check_upload(file, kinds=MATERIAL_KINDS)
     if kind == CourseMaterial.Kind.LINK and not url.startswith(("http://", "https://")):
         raise ApplicationError(_("Enter a web address starting with http:// or https://."))
     if kind == CourseMaterial.Kind.TEXT and not (body or "").strip():
