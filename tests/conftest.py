@@ -109,3 +109,41 @@ def client_for(client):
         return client
 
     return _login
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Reconcile the test database between transactional tests.
+
+    A serialized-rollback test restores the migrated rows (seeded criteria, rules, groups) from a
+    snapshot, which collides with the content types and groups that `post_migrate` recreated
+    after the previous transactional test's flush: flush them first, without `post_migrate`.
+    After a serialized-rollback test Django skips `post_migrate`, so a plain transactional test
+    that follows finds no content types or permissions: recreate them.
+    """
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not (
+        marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")
+    ):
+        return
+    from django.core.management import call_command
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        return  # the test database is not set up yet: it starts freshly migrated
+    with item.config.stash[blocking_manager_key].unblock():
+        if marker.kwargs.get("serialized_rollback"):
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+            )
+            return
+        from django.contrib.contenttypes.models import ContentType
+
+        if not ContentType.objects.exists():
+            emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
