@@ -136,11 +136,11 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=2000)
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -374,12 +374,15 @@ class IntelligenceSerializer(serializers.ModelSerializer):
 
 class TriageSerializer(serializers.Serializer):
     incident = serializers.IntegerField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class PromoteSerializer(serializers.Serializer):
     category = serializers.CharField(
-        required=False, allow_blank=True, help_text="Incident category; default from the kind."
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text="Incident category; default from the kind.",
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
 

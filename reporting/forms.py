@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadValidator
+
 from .content import FIELD_LABELS, STAGE_FIELDS
-from .models import RegulatorNotice, ReportSubmission, RiskIntelligence
+from .models import RECEIPT_KINDS, RegulatorNotice, ReportSubmission, RiskIntelligence
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -16,6 +18,7 @@ class ReportContentForm(forms.Form):
         for key in STAGE_FIELDS[report.stage]:
             self.fields[key] = forms.CharField(
                 label=FIELD_LABELS[key],
+                max_length=20000,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial=report.content.get(key, ""),
@@ -27,22 +30,34 @@ class ReportContentForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class SubmissionForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=ReportSubmission.Channel.choices)
     submitted_at = forms.DateTimeField(label=_("Submitted at"), widget=DATETIME)
-    receipt_number = forms.CharField(label=_("Receipt or reference number"), required=False)
-    receipt_file = forms.FileField(label=_("Receipt file"), required=False)
+    receipt_number = forms.CharField(
+        label=_("Receipt or reference number"), max_length=120, required=False
+    )
+    receipt_file = forms.FileField(
+        label=_("Receipt file"), required=False, validators=[UploadValidator(kinds=RECEIPT_KINDS)]
+    )
     late_reason = forms.CharField(
-        label=_("Reason for lateness"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for lateness"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -93,6 +108,7 @@ class TriageForm(forms.Form):
     incident = forms.ModelChoiceField(label=_("Incident"), queryset=None, required=False)
     reason = forms.CharField(
         label=_("Reason for closing without an incident"),
+        max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -9,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
+from core.uploads import UploadValidator
+
+# Accepted uploads (type by content): a regulator's notice or a submission receipt is a PDF, a
+# Word document, a scan or screenshot; a notice may also come as a spreadsheet or text.
+RECEIPT_KINDS = ("docx", "jpeg", "pdf", "png")
+NOTICE_KINDS = ("docx", "jpeg", "pdf", "png", "text", "xlsx")
 
 
 class Grade(models.TextChoices):
@@ -245,7 +251,12 @@ class RegulatorNotice(TimeStampedModel):
         related_name="regulator_notices",
         verbose_name=_("incident"),
     )
-    attachment = models.FileField(_("notice file"), upload_to="reporting/notices/%Y/", blank=True)
+    attachment = models.FileField(
+        _("notice file"),
+        upload_to="reporting/notices/%Y/",
+        blank=True,
+        validators=[UploadValidator(kinds=NOTICE_KINDS)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -620,7 +631,10 @@ class ReportSubmission(models.Model):
     )
     receipt_number = models.CharField(_("receipt or reference number"), max_length=120, blank=True)
     receipt_file = models.FileField(
-        _("receipt file"), upload_to="reporting/receipts/%Y/", blank=True
+        _("receipt file"),
+        upload_to="reporting/receipts/%Y/",
+        blank=True,
+        validators=[UploadValidator(kinds=RECEIPT_KINDS)],
     )
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     on_time = models.BooleanField(_("on time"))

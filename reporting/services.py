@@ -14,12 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import can_write
 from core.errors import ApplicationError
+from core.uploads import check_upload
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
 
 from . import content as report_content
 from . import documents, rules
 from .models import (
+    NOTICE_KINDS,
+    RECEIPT_KINDS,
     Recipient,
     RegulatorNotice,
     RegulatoryReport,
@@ -705,6 +708,7 @@ def submission_record(
             late_reason="" if on_time else late_reason,
         )
         if receipt_file is not None:
+            check_upload(receipt_file, kinds=RECEIPT_KINDS)
             submission.receipt_file.save(receipt_file.name, receipt_file, save=False)
         submission.save()
         report.status = RegulatoryReport.Status.SUBMITTED
@@ -758,6 +762,7 @@ def notice_create(
         )
         notice.full_clean(exclude=["attachment"])
         if attachment is not None:
+            check_upload(attachment, kinds=NOTICE_KINDS)
             notice.attachment.save(attachment.name, attachment, save=False)
         notice.save()
         with translation.override("zh-hans"):
