@@ -21,10 +21,10 @@ class AlertPayloadSerializer(serializers.Serializer):
 
     id = serializers.CharField(max_length=200, help_text=_("The alert's id at the source."))
     title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     severity = serializers.ChoiceField(choices=Alert.Severity.choices, required=False)
     category = serializers.CharField(
-        required=False, allow_blank=True, help_text=_("An incident category code.")
+        required=False, allow_blank=True, max_length=30, help_text=_("An incident category code.")
     )
     occurred_at = serializers.DateTimeField(required=False)
     url = serializers.URLField(required=False, allow_blank=True)

@@ -41,7 +41,9 @@ class MergeForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SubscriptionForm(forms.Form):

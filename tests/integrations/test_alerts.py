@@ -244,3 +244,19 @@ def test_triage_api(client, source, handler):
         **auth,
     )
     assert response.status_code == 400
+
+
+def test_overlong_text_is_refused_not_truncated(client, client_for, source, handler):
+    response = post(client, source, payload(description="长" * 20001))
+    assert response.status_code == 400 and not Alert.objects.exists()
+    post(client, source, payload())
+    alert = Alert.objects.get()
+    web = client_for(handler)
+    response = web.post(
+        reverse("integrations:alert-detail", args=[alert.pk]),
+        {"action": "dismiss", "reason": "误" * 2001},
+    )
+    assert response.status_code == 200
+    assert "2000" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.state != Alert.State.DISMISSED and alert.dismiss_reason == ""
