@@ -53,7 +53,11 @@ def _agreement(reference, cp, owner, approver, *, starts_on, ends_on, level, tie
         max_data_level=level,
         max_sharing_tier=tier,
         security_requirements="传输加密；访问留痕；到期销毁",
-        document=ContentFile(f"{reference} 已签署协议".encode(), name=f"{reference}.pdf"),
+        # A minimal PDF: uploads are checked by content (core.uploads), not by name.
+        document=ContentFile(
+            b"%PDF-1.4\n% " + f"{reference} 已签署协议".encode() + b"\n%%EOF\n",
+            name=f"{reference}.pdf",
+        ),
         signed_on=starts_on,
     )
     services.agreement_submit(agreement=agreement, actor=owner)
