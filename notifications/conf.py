@@ -6,7 +6,9 @@ import os
 from django.conf import settings
 
 DEFAULTS = {
-    "NOTIFICATIONS_MAX_ATTEMPTS": 8,  # then the row is dead
+    # Then the row is dead. 30 attempts: about an hour of doubling backoff, then hourly for
+    # another day, so a mail server that is down for hours loses nothing.
+    "NOTIFICATIONS_MAX_ATTEMPTS": 30,
     "NOTIFICATIONS_RETRY_BASE_SECONDS": 30,  # backoff: base * 2 ** (attempts - 1) ...
     "NOTIFICATIONS_RETRY_MAX_SECONDS": 3600,  # ... capped here
     "NOTIFICATIONS_LEASE_SECONDS": 300,  # a row "sending" longer than this: its worker died
