@@ -10,20 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
 from core.uploads import UploadValidator
+from incidents.models import Grade, SourceStatus  # one definition of grades and [C]/[Q]/[S]
 
 # Accepted uploads (type by content): a regulator's notice or a submission receipt is a PDF, a
 # Word document, a scan or screenshot; a notice may also come as a spreadsheet or text.
 RECEIPT_KINDS = ("docx", "jpeg", "pdf", "png")
 NOTICE_KINDS = ("docx", "jpeg", "pdf", "png", "text", "xlsx")
-
-
-class Grade(models.TextChoices):
-    """National four levels (I most severe). Values match the incident's grade."""
-
-    I = "I", _("I particularly major (特别重大)")  # noqa: E741
-    II = "II", _("II major (重大)")
-    III = "III", _("III relatively major (较大)")
-    IV = "IV", _("IV general (一般)")
 
 
 GRADE_RANK = {Grade.I: 1, Grade.II: 2, Grade.III: 3, Grade.IV: 4}
@@ -47,12 +39,6 @@ class Stage(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up report")
     FINAL = "final", _("Final summary report")
     FEEDBACK = "feedback", _("Feedback on a regulator notice")
-
-
-class SourceStatus(models.TextChoices):
-    CONFIRMED = "C", _("[C] confirmed from the source text")
-    QUOTED = "Q", _("[Q] confirmed through a verbatim quotation")
-    SECONDARY = "S", _("[S] uncertain or secondary: to confirm")
 
 
 class Anchor(models.TextChoices):
