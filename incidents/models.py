@@ -21,6 +21,7 @@ from accounts.policy import VisibleQuerySet
 from accounts.roles import Role, user_roles
 from core.models import TimeStampedModel
 from core.uploads import ALL_KINDS, UploadValidator
+from governance.models import DataLevel
 
 
 class Grade(models.TextChoices):
@@ -327,11 +328,7 @@ class Incident(TimeStampedModel):
         C2 = 2, "C2"
         C3 = 3, "C3"
 
-    class DataLevel(models.IntegerChoices):
-        L1 = 1, _("Level 1")
-        L2 = 2, _("Level 2")
-        L3 = 3, _("Level 3")
-        L4 = 4, _("Level 4")
+    DataLevel = DataLevel  # the JR/T 0158 levels defined once, in governance
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     year = models.PositiveIntegerField(_("year"), editable=False)

@@ -2,11 +2,14 @@
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
 
 
 def _render(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
+    # Imported here: importing WeasyPrint parses its stylesheets, which every process would pay
+    # at start-up for a page few requests need.
+    from weasyprint import HTML
+
     return HTML(string=html).write_pdf()
 
 
