@@ -3,50 +3,17 @@
 import csv
 import io
 
-from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from core.exports import XLSX, xlsx_bytes
+from core.exports import download as _download
+from core.exports import excel_cell as _cell
 
 
 def xlsx_response(sheets: list[tuple[str, list, list[list]]], filename: str):
     """sheets: [(title, header, rows)]."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, header, rows in sheets:
-        ws = wb.create_sheet(title[:31])
-        ws.append([str(h) for h in header])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([_cell(v) for v in row])
-        for i, h in enumerate(header, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(
-                12, min(50, len(str(h)) * 2 + 4)
-            )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _download(buf.getvalue(), XLSX, filename)
-
-
-def _cell(value):
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return timezone.localtime(value).replace(tzinfo=None)
-    if value is None:
-        return ""
-    if isinstance(value, int | float) or hasattr(value, "isoformat"):
-        return value
-    return str(value)
+    return _download(xlsx_bytes(sheets), XLSX, filename)
 
 
 def csv_response(header, rows, filename):

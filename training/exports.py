@@ -1,30 +1,18 @@
 """Excel export of a plan's evaluation figures (openpyxl)."""
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from core.exports import xlsx_bytes
 
 from . import selectors
 
 
-def _sheet(wb, title, header, rows):
-    ws = wb.create_sheet(title=title[:31])
-    ws.append([str(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(["" if v is None else v for v in row])
-    for col in ws.columns:
-        width = max(len(str(c.value or "")) for c in col)
-        ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)
-    return ws
+def _sheet(sheets, title, header, rows):
+    sheets.append((title, header, rows))
 
 
 def plan_workbook(*, plan) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = []  # sheets, written by core.exports
     courses = selectors.plan_courses_with_stats(plan=plan)
     _sheet(
         wb,
@@ -120,6 +108,4 @@ def plan_workbook(*, plan) -> bytes:
             for f in selectors.feedback_for(plan=plan)
         ],
     )
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
