@@ -101,7 +101,10 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self):
-        return self.display_name or self.get_full_name() or self.username
+        from .people import full_name
+
+        # display_name first, so lists that load only it never fetch the deferred name fields
+        return self.display_name or full_name("", self.first_name, self.last_name, self.username)
 
     def get_short_name(self):
         return self.display_name or super().get_short_name() or self.username

@@ -21,11 +21,19 @@ SECTIONS = {
 }
 
 _items: list[NavItem] = []
+_version = 0
 
 
 def register(item: NavItem) -> None:
+    global _version
     if all(i.url_name != item.url_name for i in _items):
         _items.append(item)
+        _version += 1
+
+
+def version() -> int:
+    """Changes whenever an entry is registered (caches of rendered navigation key on it)."""
+    return _version
 
 
 def items_for(roles: set[str]) -> list[NavItem]:

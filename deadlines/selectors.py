@@ -1,10 +1,35 @@
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from accounts.people import name_fields, name_from_row
 from accounts.policy import sees_everything
+from core.prepared import PreparedQuery
 
 from .models import Deadline
+
+_SUBJECT_DEADLINES = PreparedQuery(
+    lambda content_type, object_id: (
+        Deadline.objects.filter(content_type_id=content_type, object_id=object_id)
+        .order_by("due_at", "id")
+        .values("id", "title", "due_at", "state", "owner_role", *name_fields("owner"))
+    ),
+    "content_type",
+    "object_id",
+)
+_STATE_LABELS = dict(Deadline.State.choices)
+
+
+def deadline_rows_for(subject) -> list:
+    """A subject's deadlines (all states, earliest first) as rows for a page: title, due_at,
+    state, state_label, owner_name, owner_role."""
+    ct = ContentType.objects.get_for_model(subject)
+    rows = _SUBJECT_DEADLINES.rows(content_type=ct.pk, object_id=subject.pk)
+    for r in rows:
+        r["owner_name"] = name_from_row(r, "owner")
+        r["state_label"] = _STATE_LABELS.get(r["state"], r["state"])
+    return rows
 
 
 def deadlines_due_for(*, user):

@@ -75,8 +75,11 @@ def matches(criterion: GradingCriterion, facts: dict, ticked_ids=()) -> bool:
     return value >= criterion.threshold  # 以上 includes the threshold itself
 
 
-def propose(*, incident, criterion_set=None, ticked_ids=None, systems=None) -> Proposal:
-    """The highest grade with a matching criterion, and every criterion that matched."""
+def propose(
+    *, incident, criterion_set=None, ticked_ids=None, systems=None, criteria=None
+) -> Proposal:
+    """The highest grade with a matching criterion, and every criterion that matched.
+    `criteria` (the set's criteria, already read) saves the page a query."""
     criterion_set = criterion_set or GradingCriterionSet.active()
     if criterion_set is None:
         from django.utils.translation import gettext as _
@@ -91,7 +94,8 @@ def propose(*, incident, criterion_set=None, ticked_ids=None, systems=None) -> P
             if incident.pk
             else set()
         )
-    criteria = list(criterion_set.criteria.all())
+    if criteria is None:
+        criteria = list(criterion_set.criteria.all())
     matched = [c for c in criteria if matches(c, facts, ticked_ids)]
     matched.sort(key=lambda c: (-GRADE_SEVERITY[c.grade], c.order, c.pk))
     if matched:

@@ -1,20 +1,31 @@
 """Reads. Every read goes through `visible_to(user)` (accounts.policy)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.people import NAME_FIELDS, name_fields, name_from_row
 from accounts.roles import Role, user_roles
+from core.prepared import PreparedQuery, Row
+from deadlines.selectors import deadline_rows_for
 
 from . import grading
 from .models import (
+    AffectedSystem,
+    Comment,
     Concern,
     CustodyEntry,
     Evidence,
+    GradeDecision,
+    GradingCriterion,
+    GradingCriterionSet,
     Incident,
     IncidentTask,
     RectificationItem,
+    SourceStatus,
+    SystemCategory,
     TimelineEntry,
 )
 
@@ -93,32 +104,77 @@ def incident_get(*, user, pk) -> Incident:
 
 
 def incident_page(*, user, pk) -> dict:
-    """Everything the incident page shows, in a fixed number of queries."""
-    incident = incident_get(user=user, pk=pk)
-    systems = list(incident.affected_systems.all())
-    timeline = list(
-        TimelineEntry.objects.filter(incident=incident)
-        .select_related("actor")
-        .order_by("-at", "-id")[:TIMELINE_LIMIT]
+    """Everything the incident page shows: the case, then its lists as rows from prepared
+    queries (compiled once per process, see core.prepared), a fixed number of reads."""
+    incident = get_object_or_404(
+        Incident.objects.visible_to(user).select_related("assignee", "team"), pk=pk
     )
-    tasks = list(incident.tasks.select_related("assignee", "completed_by").order_by("order", "id"))
-    evidence = list(
-        Evidence.objects.filter(incident=incident)
-        .select_related("uploaded_by")
-        .prefetch_related(
-            Prefetch("custody", queryset=CustodyEntry.objects.select_related("actor"))
+    ids = {"incident": incident.pk}
+    systems = _SYSTEMS.rows(**ids)
+    for s in systems:
+        s["category_label"] = _SYSTEM_CATEGORIES.get(s["category"], s["category"])
+
+    timeline = _TIMELINE.rows(**ids)
+    for e in timeline:
+        e["actor_name"] = name_from_row(e, "actor")
+        e["kind_label"] = _TIMELINE_KINDS.get(e["kind"], e["kind"])
+
+    now = timezone.now()
+    tasks = _TASKS.rows(**ids)
+    for t in tasks:
+        t["assignee_name"] = name_from_row(t, "assignee")
+        t["kind_label"] = _TASK_KINDS.get(t["kind"], t["kind"])
+        t["state_label"] = _TASK_STATES.get(t["state"], t["state"])
+        t["is_overdue"] = t["state"] == IncidentTask.State.OPEN and bool(
+            t["due_at"] and t["due_at"] < now
         )
-    )
-    rectifications = list(
-        incident.rectifications.select_related("owner", "verified_by").order_by("due_at", "id")
-    )
-    decisions = list(incident.grade_decisions.select_related("decided_by", "criterion_set"))
-    comments = list(incident.comments.select_related("author"))
-    deadlines = list(_deadlines(incident))
-    proposal = None
+
+    custody: dict[int, list] = {}
+    for c in _CUSTODY.rows(**ids):
+        c["actor_name"] = name_from_row(c, "actor")
+        c["action_label"] = _CUSTODY_ACTIONS.get(c["action"], c["action"])
+        custody.setdefault(c["evidence_id"], []).append(c)
+    evidence = _EVIDENCE.rows(**ids)
+    for e in evidence:
+        e["uploaded_by_name"] = name_from_row(e, "uploaded_by")
+        e["integrity_label"] = _INTEGRITY.get(e["integrity"], e["integrity"])
+        e["custody"] = custody.get(e["id"], [])
+
+    rectifications = _RECTIFICATIONS.rows(**ids)
+    for r in rectifications:
+        r["owner_name"] = name_from_row(r, "owner")
+        r["verified_by_name"] = name_from_row(r, "verified_by")
+        r["state_label"] = _RECTIFICATION_STATES.get(r["state"], r["state"])
+
+    decisions = _DECISIONS.rows(**ids)
+    for d in decisions:
+        d["decided_by_name"] = name_from_row(d, "decided_by")
+
+    comments = _COMMENTS.rows(**ids)
+    for c in comments:
+        c["author_name"] = name_from_row(c, "author")
+
+    proposal, qualitative, ticked = None, [], set()
     if incident.status != Incident.Status.CLOSED:
-        ticked = set(incident.qualitative_criteria.values_list("pk", flat=True))
-        proposal = grading.propose(incident=incident, systems=systems, ticked_ids=ticked)
+        ticked = {r["gradingcriterion_id"] for r in _TICKED.rows(**ids)}
+        criteria = _ACTIVE_CRITERIA.rows()
+        if criteria:
+            for c in criteria:
+                c["pk"] = c["id"]
+                c["source_status_label"] = _SOURCE_STATUSES.get(
+                    c["source_status"], c["source_status"]
+                )
+            criterion_set = Row(
+                id=criteria[0]["criterion_set_id"], version=criteria[0]["criterion_set__version"]
+            )
+            proposal = grading.propose(
+                incident=incident,
+                criterion_set=criterion_set,
+                criteria=criteria,
+                systems=systems,
+                ticked_ids=ticked,
+            )
+            qualitative = [c for c in criteria if c["fact"] == GradingCriterion.Fact.QUALITATIVE]
     return {
         "incident": incident,
         "systems": systems,
@@ -128,16 +184,166 @@ def incident_page(*, user, pk) -> dict:
         "rectifications": rectifications,
         "decisions": decisions,
         "comments": comments,
-        "deadlines": deadlines,
+        "deadlines": deadline_rows_for(incident),
         "proposal": proposal,
-        "now": timezone.now(),
+        "qualitative_criteria": qualitative,
+        "ticked_criteria": ticked,
+        "now": now,
     }
 
 
-def _deadlines(incident):
-    from deadlines import services as deadline_services
+def people_choices() -> dict:
+    """The select options of the page's forms: handlers (task assignee) and every active user
+    (rectification owner), as (id, name) pairs."""
+    handlers = [(r["id"], name_from_row(r, "")) for r in _HANDLERS.rows()]
+    active = [(r["id"], name_from_row(r, "")) for r in _ACTIVE_USERS.rows()]
+    return {"handlers": handlers, "active_users": active}
 
-    return deadline_services.deadlines_for(incident).select_related("owner", "kind")
+
+# Prepared reads of the incident page (compiled once per process and database).
+_SYSTEM_CATEGORIES = dict(SystemCategory.choices)
+_TIMELINE_KINDS = dict(TimelineEntry.Kind.choices)
+_TASK_KINDS = dict(IncidentTask.Kind.choices)
+_TASK_STATES = dict(IncidentTask.State.choices)
+_CUSTODY_ACTIONS = dict(CustodyEntry.Action.choices)
+_INTEGRITY = dict(Evidence.Integrity.choices)
+_RECTIFICATION_STATES = dict(RectificationItem.State.choices)
+_SOURCE_STATUSES = dict(SourceStatus.choices)
+
+_SYSTEMS = PreparedQuery(
+    lambda incident: (
+        AffectedSystem.objects.filter(incident_id=incident)
+        .order_by("id")
+        .values("name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes")
+    ),
+    "incident",
+)
+_TIMELINE = PreparedQuery(
+    lambda incident: (
+        TimelineEntry.objects.filter(incident_id=incident)
+        .order_by("-at", "-id")
+        .values("at", "kind", "text", *name_fields("actor"))[:TIMELINE_LIMIT]
+    ),
+    "incident",
+)
+_TASKS = PreparedQuery(
+    lambda incident: (
+        IncidentTask.objects.filter(incident_id=incident)
+        .order_by("order", "id")
+        .values("id", "title", "kind", "state", "due_at", *name_fields("assignee"))
+    ),
+    "incident",
+)
+_EVIDENCE = PreparedQuery(
+    lambda incident: (
+        Evidence.objects.filter(incident_id=incident)
+        .order_by("-uploaded_at", "-id")
+        .values(
+            "id",
+            "original_name",
+            "description",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "integrity",
+            *name_fields("uploaded_by"),
+        )
+    ),
+    "incident",
+)
+_CUSTODY = PreparedQuery(
+    lambda incident: (
+        CustodyEntry.objects.filter(evidence__incident_id=incident)
+        .order_by("evidence_id", "at", "id")
+        .values("evidence_id", "at", "action", "note", *name_fields("actor"))
+    ),
+    "incident",
+)
+_RECTIFICATIONS = PreparedQuery(
+    lambda incident: (
+        RectificationItem.objects.filter(incident_id=incident)
+        .order_by("due_at", "id")
+        .values(
+            "id",
+            "title",
+            "completion_note",
+            "due_at",
+            "state",
+            "verified_at",
+            *name_fields("owner"),
+            *name_fields("verified_by"),
+        )
+    ),
+    "incident",
+)
+_DECISIONS = PreparedQuery(
+    lambda incident: (
+        GradeDecision.objects.filter(incident_id=incident)
+        .order_by("-decided_at", "-id")
+        .values(
+            "decided_at",
+            "old_grade",
+            "grade",
+            "proposed_grade",
+            "overridden",
+            "reason",
+            "matched",
+            "criterion_set__version",
+            *name_fields("decided_by"),
+        )
+    ),
+    "incident",
+)
+_COMMENTS = PreparedQuery(
+    lambda incident: (
+        Comment.objects.filter(incident_id=incident)
+        .order_by("created_at", "id")
+        .values("body", "created_at", *name_fields("author"))
+    ),
+    "incident",
+)
+_TICKED = PreparedQuery(
+    lambda incident: Incident.qualitative_criteria.through.objects.filter(
+        incident_id=incident
+    ).values("gradingcriterion_id"),
+    "incident",
+)
+_ACTIVE_CRITERIA = PreparedQuery(
+    lambda: (
+        GradingCriterion.objects.filter(criterion_set__state=GradingCriterionSet.State.ACTIVE)
+        .order_by("order", "id")
+        .values(
+            "id",
+            "criterion_set_id",
+            "criterion_set__version",
+            "grade",
+            "fact",
+            "operator",
+            "threshold",
+            "system_category",
+            "cii_only",
+            "description",
+            "source",
+            "source_status",
+            "order",
+        )
+    )
+)
+_HANDLERS = PreparedQuery(
+    lambda: (
+        User.objects.filter(
+            is_active=True, groups__name__in=[Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER]
+        )
+        .order_by("username", "id")
+        .distinct()
+        .values("id", *NAME_FIELDS)
+    )
+)
+_ACTIVE_USERS = PreparedQuery(
+    lambda: (
+        User.objects.filter(is_active=True).order_by("username", "id").values("id", *NAME_FIELDS)
+    )
+)
 
 
 def timeline_for(*, user, incident_pk):

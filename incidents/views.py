@@ -64,33 +64,39 @@ def incident_list(request):
     return render(request, "incidents/list.html", ctx)
 
 
+# Field limits and choices of the incident page's hand-written forms (the POST views validate
+# with the same forms, so the page and the validation cannot drift apart).
+PAGE_FORM_LIMITS = {
+    "reason": forms.GradeForm.base_fields["reason"].max_length,
+    "timeline_text": forms.TimelineForm.base_fields["text"].max_length,
+    "task_title": forms.TaskForm.base_fields["title"].max_length,
+    "comment": forms.CommentForm.base_fields["body"].max_length,
+    "evidence_description": forms.EvidenceForm.base_fields["description"].max_length,
+    "custody_note": forms.CustodyForm.base_fields["note"].max_length,
+    "rectification_title": forms.RectificationForm.base_fields["title"].max_length,
+    "note": forms.NoteForm.base_fields["note"].max_length,
+    "summary": forms.SummaryForm.base_fields["summary"].max_length,
+}
+TIMELINE_KINDS = forms.TimelineForm.base_fields["kind"].choices
+
+
 @login_required
 def incident_detail(request, pk):
     ctx = selectors.incident_page(user=request.user, pk=pk)
     incident = ctx["incident"]
+    working = can_work(request.user)
     ctx.update(
-        can_work=can_work(request.user),
-        grade_form=forms.GradeForm(
-            initial={
-                "grade": ctx["proposal"].grade if ctx["proposal"] else incident.grade,
-                "qualitative": [
-                    c["id"]
-                    for d in ctx["decisions"][:1]
-                    for c in d.matched
-                    if c["fact"] == "qualitative"
-                ],
-            }
-        ),
-        timeline_form=forms.TimelineForm(),
-        task_form=forms.TaskForm(),
-        comment_form=forms.CommentForm(),
-        evidence_form=forms.EvidenceForm(),
-        rectification_form=forms.RectificationForm(),
-        summary_form=forms.SummaryForm(initial={"summary": incident.summary}),
+        can_work=working,
+        limits=PAGE_FORM_LIMITS,
+        grades=Grade.choices,
+        timeline_kinds=TIMELINE_KINDS,
+        proposed_grade=ctx["proposal"].grade if ctx["proposal"] else incident.grade,
         close_refusals=services.close_refusals(incident)
         if incident.status == Incident.Status.SUMMARISED
         else [],
     )
+    if working and incident.status != Incident.Status.CLOSED:
+        ctx.update(selectors.people_choices())
     return render(request, "incidents/detail.html", ctx)
 
 

@@ -1,0 +1,134 @@
+"""ORM reads compiled to SQL once per process and database, then run with new ids.
+
+A busy page (the incident page reads a dozen small lists) spends more time in Django building
+the same SQL again than the database spends running it. A `PreparedQuery` is written as an
+ordinary `.values()` queryset; it is compiled the first time it runs on a database and later
+runs only substitute its id parameters. Rows come back as `Row`s (dicts with attribute access),
+converted exactly as `.values()` would convert them.
+
+Only integer parameters (primary and foreign keys) can be substituted: each is compiled from
+stand-in ids that must reach the database as query parameters, which is checked at compile time.
+Querysets whose shape depends on the caller (a visibility rule per role, say) are not for this.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import QuerySet
+
+# Two sets of stand-in ids, valid for every integer column (Django turns an out-of-range
+# lookup into "no rows" without SQL).
+_SENTINELS = (2_000_000_001, 2_100_000_001)
+
+
+class Row(dict):
+    """A result row: `row["title"]` and `row.title` both work (templates, Python code)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    positions: dict  # parameter name -> indexes into params
+    names: tuple
+    converters: tuple  # (column index, converters, expression)
+
+
+class PreparedQuery:
+    """`build(**ids)` returns a `.values()` queryset; `rows(**ids)` runs it."""
+
+    def __init__(self, build: Callable[..., QuerySet], *param_names: str):
+        self._build = build
+        self._param_names = param_names
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._model_class = None
+
+    def _queryset(self, **values) -> QuerySet:
+        return self._build(**values)
+
+    def _sql(self, alias: str, base: int):
+        sentinels = {name: base + i for i, name in enumerate(self._param_names)}
+        qs = self._queryset(**sentinels)
+        if not isinstance(qs, QuerySet) or qs._fields is None or qs._iterable_class.__name__ != (
+            "ValuesIterable"
+        ):
+            raise TypeError("A PreparedQuery must build a .values() queryset.")
+        compiler = qs.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        return sentinels, qs.query, compiler, sql, list(params)
+
+    def _compile(self, alias: str) -> _Compiled:
+        # Compiled twice with different sentinels: a parameter position is one that follows
+        # the sentinel both times, so a constant equal to a sentinel can never be taken for it.
+        first, query, compiler, sql, params = self._sql(alias, _SENTINELS[0])
+        second, _query, _compiler, sql2, params2 = self._sql(alias, _SENTINELS[1])
+        if sql != sql2 or len(params) != len(params2):
+            raise ValueError("The query's SQL depends on its parameters; it cannot be prepared.")
+        positions = {}
+        for name in self._param_names:
+            found = tuple(
+                i
+                for i, (a, b) in enumerate(zip(params, params2, strict=True))
+                if a == first[name] and b == second[name]
+            )
+            if not found:
+                raise ValueError(f"Parameter {name!r} does not reach the database as a parameter.")
+            positions[name] = found
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        converters = tuple(
+            (pos, convs, expr) for pos, (convs, expr) in compiler.get_converters(fields).items()
+        )
+        if query.selected:
+            names = tuple(query.selected)
+        else:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        return _Compiled(sql, tuple(params), positions, names, converters)
+
+    def rows(self, *, using: str | None = None, **values) -> list[Row]:
+        if set(values) != set(self._param_names):
+            raise TypeError(f"Expected parameters {self._param_names}, got {tuple(values)}.")
+        alias = using or router.db_for_read(self._model())
+        connection = connections[alias]
+        key = (alias, connection.vendor)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(alias)
+        params = list(compiled.params)
+        for name, indexes in compiled.positions.items():
+            value = int(values[name])
+            for i in indexes:
+                params[i] = value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        names = compiled.names
+        if not compiled.converters:
+            return [Row(zip(names, r, strict=True)) for r in fetched]
+        out = []
+        for r in fetched:
+            r = list(r)
+            for pos, convs, expr in compiled.converters:
+                value = r[pos]
+                for converter in convs:
+                    value = converter(value, expr, connection)
+                r[pos] = value
+            out.append(Row(zip(names, r, strict=True)))
+        return out
+
+    def _model(self):
+        if self._model_class is None:
+            sentinels = {name: _SENTINELS[0] for name in self._param_names}
+            self._model_class = self._queryset(**sentinels).model
+        return self._model_class
+
+    def __repr__(self):
+        return f"<PreparedQuery {self._build!r} {self._param_names}>"

@@ -1,0 +1,91 @@
+"""core.prepared: an ORM read compiled once, then run with other ids, returns what the ORM
+would return for those ids."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Department, User
+from core.prepared import PreparedQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def _users_of(department):
+    return (
+        User.objects.filter(department_id=department)
+        .order_by("username")
+        .values("username", "date_joined", "department__name")
+    )
+
+
+def test_rows_match_the_orm_for_each_id_after_one_compilation():
+    a = Department.objects.create(name="信息技术部", code="it")
+    b = Department.objects.create(name="合规部", code="compliance")
+    joined = timezone.now() - timedelta(days=3)
+    User.objects.create(username="wang", department=a, date_joined=joined)
+    User.objects.create(username="li", department=a)
+    User.objects.create(username="zhao", department=b)
+    query = PreparedQuery(_users_of, "department")
+
+    for dept in (a, b, a):
+        rows = query.rows(department=dept.pk)
+        assert rows == list(_users_of(dept.pk))
+    rows = query.rows(department=a.pk)
+    assert [r.username for r in rows] == ["li", "wang"]
+    assert rows[1].date_joined == joined and rows[1].date_joined.tzinfo is not None
+    assert rows[0].department__name == "信息技术部"
+    assert query.rows(department=999_999) == []
+
+
+def test_one_statement_per_run_and_values_are_parameters():
+    dept = Department.objects.create(name="信息技术部", code="it")
+    query = PreparedQuery(_users_of, "department")
+    query.rows(department=dept.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        query.rows(department=dept.pk)
+    assert len(ctx.captured_queries) == 1
+
+
+def test_converters_are_applied_like_values():
+    from incidents.models import GradingCriterion
+
+    query = PreparedQuery(
+        lambda criterion: GradingCriterion.objects.filter(pk=criterion).values(
+            "threshold", "cii_only"
+        ),
+        "criterion",
+    )
+    criterion = GradingCriterion.objects.exclude(threshold=None).first()
+    assert criterion is not None, "the seeded grading criteria have thresholds"
+    (row,) = query.rows(criterion=criterion.pk)
+    assert isinstance(row.threshold, Decimal) and row.threshold == criterion.threshold
+    assert row.cii_only is criterion.cii_only
+
+
+def test_a_parameter_that_is_not_sent_as_a_parameter_is_refused():
+    query = PreparedQuery(lambda department: User.objects.values("username"), "department")
+    with pytest.raises(ValueError, match="department"):
+        query.rows(department=1)
+
+
+def test_only_values_querysets_and_the_declared_parameters():
+    with pytest.raises(TypeError):
+        PreparedQuery(
+            lambda department: User.objects.filter(department_id=department), "department"
+        ).rows(department=1)
+    query = PreparedQuery(_users_of, "department")
+    with pytest.raises(TypeError):
+        query.rows(dept=1)
+
+
+def test_missing_attribute_is_an_attribute_error():
+    dept = Department.objects.create(name="信息技术部", code="it")
+    User.objects.create(username="wang", department=dept)
+    (row,) = PreparedQuery(_users_of, "department").rows(department=dept.pk)
+    with pytest.raises(AttributeError):
+        row.password  # noqa: B018
