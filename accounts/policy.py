@@ -32,6 +32,19 @@ def visible_to(user, queryset: models.QuerySet) -> models.QuerySet:
     return queryset.filter(rule(user))
 
 
+def can_see(user, obj) -> bool:
+    """`visible_to` for one object already loaded: the model states the same rule as a
+    predicate, `sees(user)` (a test keeps each model's two forms in step)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if sees_everything(user):
+        return True
+    sees = getattr(obj, "sees", None)
+    if sees is None or getattr(type(obj), "visibility_q", None) is None:
+        return False
+    return bool(sees(user))
+
+
 class VisibleQuerySet(models.QuerySet):
     def visible_to(self, user):
         return visible_to(user, self)

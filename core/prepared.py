@@ -6,8 +6,8 @@ ordinary `.values()` queryset; it is compiled the first time it runs on a databa
 runs only substitute its id parameters. Rows come back as `Row`s (dicts with attribute access),
 converted exactly as `.values()` would convert them.
 
-Only integer parameters (primary and foreign keys) can be substituted: each is compiled from
-stand-in ids that must reach the database as query parameters, which is checked at compile time.
+Only ids (integers) and plain strings can be substituted: each is compiled from stand-in values
+that must reach the database as query parameters, which is checked at compile time.
 Querysets whose shape depends on the caller (a visibility rule per role, say) are not for this.
 """
 
@@ -46,20 +46,33 @@ class _Compiled:
 class PreparedQuery:
     """`build(**ids)` returns a `.values()` queryset; `rows(**ids)` runs it."""
 
-    def __init__(self, build: Callable[..., QuerySet], *param_names: str):
+    def __init__(self, build: Callable[..., QuerySet], *params: str):
+        """`params`: the names `build` takes; "name" is an integer id, "name:str" a string."""
         self._build = build
-        self._param_names = param_names
+        self._param_names = tuple(p.split(":")[0] for p in params)
+        self._param_types = {p.split(":")[0]: str if p.endswith(":str") else int for p in params}
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._model_class = None
 
     def _queryset(self, **values) -> QuerySet:
         return self._build(**values)
 
-    def _sql(self, alias: str, base: int):
-        sentinels = {name: base + i for i, name in enumerate(self._param_names)}
+    def _sentinels(self, which: int) -> dict:
+        out = {}
+        for i, name in enumerate(self._param_names):
+            if self._param_types[name] is str:
+                out[name] = f"\x1fprepared-{which}-{i}\x1f"
+            else:
+                out[name] = _SENTINELS[which] + i
+        return out
+
+    def _sql(self, alias: str, which: int):
+        sentinels = self._sentinels(which)
         qs = self._queryset(**sentinels)
-        if not isinstance(qs, QuerySet) or qs._fields is None or qs._iterable_class.__name__ != (
-            "ValuesIterable"
+        if (
+            not isinstance(qs, QuerySet)
+            or qs._fields is None
+            or qs._iterable_class.__name__ != ("ValuesIterable")
         ):
             raise TypeError("A PreparedQuery must build a .values() queryset.")
         compiler = qs.query.get_compiler(using=alias)
@@ -69,8 +82,8 @@ class PreparedQuery:
     def _compile(self, alias: str) -> _Compiled:
         # Compiled twice with different sentinels: a parameter position is one that follows
         # the sentinel both times, so a constant equal to a sentinel can never be taken for it.
-        first, query, compiler, sql, params = self._sql(alias, _SENTINELS[0])
-        second, _query, _compiler, sql2, params2 = self._sql(alias, _SENTINELS[1])
+        first, query, compiler, sql, params = self._sql(alias, 0)
+        second, _query, _compiler, sql2, params2 = self._sql(alias, 1)
         if sql != sql2 or len(params) != len(params2):
             raise ValueError("The query's SQL depends on its parameters; it cannot be prepared.")
         positions = {}
@@ -93,7 +106,9 @@ class PreparedQuery:
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
         return _Compiled(sql, tuple(params), positions, names, converters)
 
-    def rows(self, *, using: str | None = None, **values) -> list[Row]:
+    def rows(self, *, using: str | None = None, cursor=None, **values) -> list[Row]:
+        """Run with these ids. A page running several prepared reads may pass one `cursor`
+        (from `connections[alias].cursor()`) for all of them."""
         if set(values) != set(self._param_names):
             raise TypeError(f"Expected parameters {self._param_names}, got {tuple(values)}.")
         alias = using or router.db_for_read(self._model())
@@ -104,10 +119,14 @@ class PreparedQuery:
             compiled = self._compiled[key] = self._compile(alias)
         params = list(compiled.params)
         for name, indexes in compiled.positions.items():
-            value = int(values[name])
+            value = self._param_types[name](values[name])
             for i in indexes:
                 params[i] = value
-        with connection.cursor() as cursor:
+        if cursor is None:
+            with connection.cursor() as own:
+                own.execute(compiled.sql, params)
+                fetched = own.fetchall()
+        else:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         names = compiled.names
@@ -126,8 +145,7 @@ class PreparedQuery:
 
     def _model(self):
         if self._model_class is None:
-            sentinels = {name: _SENTINELS[0] for name in self._param_names}
-            self._model_class = self._queryset(**sentinels).model
+            self._model_class = self._queryset(**self._sentinels(0)).model
         return self._model_class
 
     def __repr__(self):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.people import name_fields, name_from_row
 from accounts.policy import sees_everything
+from core.labels import choice_labels
 from core.prepared import PreparedQuery
 
 from .models import Deadline
@@ -18,17 +19,16 @@ _SUBJECT_DEADLINES = PreparedQuery(
     "content_type",
     "object_id",
 )
-_STATE_LABELS = dict(Deadline.State.choices)
 
 
-def deadline_rows_for(subject) -> list:
+def deadline_rows_for(subject, *, cursor=None) -> list:
     """A subject's deadlines (all states, earliest first) as rows for a page: title, due_at,
     state, state_label, owner_name, owner_role."""
     ct = ContentType.objects.get_for_model(subject)
-    rows = _SUBJECT_DEADLINES.rows(content_type=ct.pk, object_id=subject.pk)
+    rows = _SUBJECT_DEADLINES.rows(content_type=ct.pk, object_id=subject.pk, cursor=cursor)
     for r in rows:
         r["owner_name"] = name_from_row(r, "owner")
-        r["state_label"] = _STATE_LABELS.get(r["state"], r["state"])
+        r["state_label"] = choice_labels(Deadline.State).get(r["state"], r["state"])
     return rows
 
 

@@ -66,6 +66,17 @@ def _handler_q(user, prefix: str) -> Q:
     return q
 
 
+def _handler_sees(user, incident) -> bool:
+    """`_handler_q` as a predicate on one loaded case."""
+    if Role.INCIDENT_HANDLER not in user_roles(user):
+        return False
+    return (
+        incident.assignee_id == user.pk
+        or incident.created_by_id == user.pk
+        or (user.department_id is not None and incident.team_id == user.department_id)
+    )
+
+
 class IncidentCategory(models.TextChoices):
     """GB/T 20986-2023 event classes (three names [C], the others [S])."""
 
@@ -458,6 +469,10 @@ class Incident(TimeStampedModel):
     @classmethod
     def visibility_q(cls, user, prefix: str = "") -> Q:
         return _handler_q(user, prefix)
+
+    def sees(self, user) -> bool:
+        """`visibility_q` for this one case (accounts.policy.can_see)."""
+        return _handler_sees(user, self)
 
     @property
     def is_partner_incident(self):

@@ -1,13 +1,17 @@
 """Reads. Every read goes through `visible_to(user)` (accounts.policy)."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.people import NAME_FIELDS, name_fields, name_from_row
+from accounts.policy import can_see
 from accounts.roles import Role, user_roles
+from core.labels import choice_labels
 from core.prepared import PreparedQuery, Row
 from deadlines.selectors import deadline_rows_for
 
@@ -105,46 +109,56 @@ def incident_get(*, user, pk) -> Incident:
 
 def incident_page(*, user, pk) -> dict:
     """Everything the incident page shows: the case, then its lists as rows from prepared
-    queries (compiled once per process, see core.prepared), a fixed number of reads."""
-    incident = get_object_or_404(
-        Incident.objects.visible_to(user).select_related("assignee", "team"), pk=pk
-    )
-    ids = {"incident": incident.pk}
+    queries (compiled once per process, see core.prepared) on one cursor, a fixed number of
+    reads."""
+    with connections[router.db_for_read(Incident)].cursor() as cursor:
+        incident = _page_incident(user, pk, cursor)
+        return _page_lists(incident, cursor)
+
+
+def _page_lists(incident, cursor) -> dict:
+    ids = {"incident": incident.pk, "cursor": cursor}
+    labels = choice_labels(SystemCategory)
     systems = _SYSTEMS.rows(**ids)
     for s in systems:
-        s["category_label"] = _SYSTEM_CATEGORIES.get(s["category"], s["category"])
+        s["category_label"] = labels.get(s["category"], s["category"])
 
+    labels = choice_labels(TimelineEntry.Kind)
     timeline = _TIMELINE.rows(**ids)
     for e in timeline:
         e["actor_name"] = name_from_row(e, "actor")
-        e["kind_label"] = _TIMELINE_KINDS.get(e["kind"], e["kind"])
+        e["kind_label"] = labels.get(e["kind"], e["kind"])
 
     now = timezone.now()
+    kinds, states = choice_labels(IncidentTask.Kind), choice_labels(IncidentTask.State)
     tasks = _TASKS.rows(**ids)
     for t in tasks:
         t["assignee_name"] = name_from_row(t, "assignee")
-        t["kind_label"] = _TASK_KINDS.get(t["kind"], t["kind"])
-        t["state_label"] = _TASK_STATES.get(t["state"], t["state"])
+        t["kind_label"] = kinds.get(t["kind"], t["kind"])
+        t["state_label"] = states.get(t["state"], t["state"])
         t["is_overdue"] = t["state"] == IncidentTask.State.OPEN and bool(
             t["due_at"] and t["due_at"] < now
         )
 
+    labels = choice_labels(CustodyEntry.Action)
     custody: dict[int, list] = {}
     for c in _CUSTODY.rows(**ids):
         c["actor_name"] = name_from_row(c, "actor")
-        c["action_label"] = _CUSTODY_ACTIONS.get(c["action"], c["action"])
+        c["action_label"] = labels.get(c["action"], c["action"])
         custody.setdefault(c["evidence_id"], []).append(c)
+    labels = choice_labels(Evidence.Integrity)
     evidence = _EVIDENCE.rows(**ids)
     for e in evidence:
         e["uploaded_by_name"] = name_from_row(e, "uploaded_by")
-        e["integrity_label"] = _INTEGRITY.get(e["integrity"], e["integrity"])
+        e["integrity_label"] = labels.get(e["integrity"], e["integrity"])
         e["custody"] = custody.get(e["id"], [])
 
+    labels = choice_labels(RectificationItem.State)
     rectifications = _RECTIFICATIONS.rows(**ids)
     for r in rectifications:
         r["owner_name"] = name_from_row(r, "owner")
         r["verified_by_name"] = name_from_row(r, "verified_by")
-        r["state_label"] = _RECTIFICATION_STATES.get(r["state"], r["state"])
+        r["state_label"] = labels.get(r["state"], r["state"])
 
     decisions = _DECISIONS.rows(**ids)
     for d in decisions:
@@ -157,13 +171,12 @@ def incident_page(*, user, pk) -> dict:
     proposal, qualitative, ticked = None, [], set()
     if incident.status != Incident.Status.CLOSED:
         ticked = {r["gradingcriterion_id"] for r in _TICKED.rows(**ids)}
-        criteria = _ACTIVE_CRITERIA.rows()
+        criteria = _ACTIVE_CRITERIA.rows(cursor=cursor)
         if criteria:
+            labels = choice_labels(SourceStatus)
             for c in criteria:
                 c["pk"] = c["id"]
-                c["source_status_label"] = _SOURCE_STATUSES.get(
-                    c["source_status"], c["source_status"]
-                )
+                c["source_status_label"] = labels.get(c["source_status"], c["source_status"])
             criterion_set = Row(
                 id=criteria[0]["criterion_set_id"], version=criteria[0]["criterion_set__version"]
             )
@@ -184,7 +197,7 @@ def incident_page(*, user, pk) -> dict:
         "rectifications": rectifications,
         "decisions": decisions,
         "comments": comments,
-        "deadlines": deadline_rows_for(incident),
+        "deadlines": deadline_rows_for(incident, cursor=cursor),
         "proposal": proposal,
         "qualitative_criteria": qualitative,
         "ticked_criteria": ticked,
@@ -192,24 +205,46 @@ def incident_page(*, user, pk) -> dict:
     }
 
 
+def _page_incident(user, pk, cursor=None) -> Incident:
+    """The case as a model instance, read by a prepared query and checked with the same
+    visibility rule as every list (a case the user may not see is a 404, as elsewhere)."""
+    rows = _PAGE_INCIDENT.rows(pk=pk, cursor=cursor) if str(pk).isdigit() else []
+    if not rows:
+        raise Http404
+    row = rows[0]
+    incident = Incident.from_db(
+        connections[router.db_for_read(Incident)].alias,
+        _INCIDENT_FIELDS,
+        [row[f] for f in _INCIDENT_FIELDS],
+    )
+    if not can_see(user, incident):
+        raise Http404
+    incident.assignee_name = name_from_row(row, "assignee")
+    incident.team_name = row["team__name"] or ""
+    return incident
+
+
 def people_choices() -> dict:
     """The select options of the page's forms: handlers (task assignee) and every active user
-    (rectification owner), as (id, name) pairs."""
-    handlers = [(r["id"], name_from_row(r, "")) for r in _HANDLERS.rows()]
-    active = [(r["id"], name_from_row(r, "")) for r in _ACTIVE_USERS.rows()]
+    (rectification owner), as (id, name) pairs, from one read."""
+    handlers, active = [], []
+    for r in _PEOPLE.rows():
+        pair = (r["id"], name_from_row(r))
+        active.append(pair)
+        if r["handles"]:
+            handlers.append(pair)
     return {"handlers": handlers, "active_users": active}
 
 
 # Prepared reads of the incident page (compiled once per process and database).
-_SYSTEM_CATEGORIES = dict(SystemCategory.choices)
-_TIMELINE_KINDS = dict(TimelineEntry.Kind.choices)
-_TASK_KINDS = dict(IncidentTask.Kind.choices)
-_TASK_STATES = dict(IncidentTask.State.choices)
-_CUSTODY_ACTIONS = dict(CustodyEntry.Action.choices)
-_INTEGRITY = dict(Evidence.Integrity.choices)
-_RECTIFICATION_STATES = dict(RectificationItem.State.choices)
-_SOURCE_STATUSES = dict(SourceStatus.choices)
 
+_INCIDENT_FIELDS = [f.attname for f in Incident._meta.concrete_fields]
+_PAGE_INCIDENT = PreparedQuery(
+    lambda pk: Incident.objects.filter(pk=pk).values(
+        *_INCIDENT_FIELDS, *name_fields("assignee"), "team__name"
+    ),
+    "pk",
+)
 _SYSTEMS = PreparedQuery(
     lambda incident: (
         AffectedSystem.objects.filter(incident_id=incident)
@@ -329,19 +364,19 @@ _ACTIVE_CRITERIA = PreparedQuery(
         )
     )
 )
-_HANDLERS = PreparedQuery(
+_PEOPLE = PreparedQuery(
     lambda: (
-        User.objects.filter(
-            is_active=True, groups__name__in=[Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER]
+        User.objects.filter(is_active=True)
+        .annotate(
+            handles=Exists(
+                User.groups.through.objects.filter(
+                    user_id=OuterRef("pk"),
+                    group__name__in=[Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER],
+                )
+            )
         )
         .order_by("username", "id")
-        .distinct()
-        .values("id", *NAME_FIELDS)
-    )
-)
-_ACTIVE_USERS = PreparedQuery(
-    lambda: (
-        User.objects.filter(is_active=True).order_by("username", "id").values("id", *NAME_FIELDS)
+        .values("id", *NAME_FIELDS, "handles")
     )
 )
 

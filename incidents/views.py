@@ -97,7 +97,7 @@ def incident_detail(request, pk):
     )
     if working and incident.status != Incident.Status.CLOSED:
         ctx.update(selectors.people_choices())
-    return render(request, "incidents/detail.html", ctx)
+    return render(request, "incidents/detail.html", ctx)  # a Jinja2 template (core/jinja2.py)
 
 
 # --- create / edit ------------------------------------------------------------------------------

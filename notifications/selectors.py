@@ -1,8 +1,22 @@
+from django.db.models import Count
+
+from core.prepared import PreparedQuery
+
 from .models import InboxItem
+
+# Every page's header shows the count: compiled once (core.prepared), not per request.
+_UNREAD = PreparedQuery(
+    lambda user: InboxItem.objects.filter(user_id=user, read_at__isnull=True)
+    .values("user_id")
+    .annotate(n=Count("id"))
+    .values("n"),
+    "user",
+)
 
 
 def unread_count(*, user) -> int:
-    return InboxItem.objects.filter(user=user, read_at__isnull=True).count()
+    rows = _UNREAD.rows(user=user.pk)
+    return rows[0]["n"] if rows else 0
 
 
 def inbox_for(*, user, unread_only: bool = False):

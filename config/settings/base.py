@@ -85,6 +85,25 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "core.context_processors.language_select",
+                "notifications.context_processors.unread",
+            ],
+        },
+    },
+    {
+        # Hot pages only (core/jinja2.py says why); templates live in <app>/jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "core.jinja2.environment",
+            "autoescape": True,
+            # What the layout shows besides the page (csrf_input and request come built in).
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.navigation",
+                "core.context_processors.language_select",
                 "notifications.context_processors.unread",
             ],
         },
@@ -106,11 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Axes first: it refuses locked-out credentials before ModelBackend checks the password.
+# Axes first: it refuses locked-out credentials before the model backend checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",
 ]
+SESSION_ENGINE = "core.sessions"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

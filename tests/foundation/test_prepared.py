@@ -89,3 +89,15 @@ def test_missing_attribute_is_an_attribute_error():
     (row,) = PreparedQuery(_users_of, "department").rows(department=dept.pk)
     with pytest.raises(AttributeError):
         row.password  # noqa: B018
+
+
+def test_string_parameters():
+    a = Department.objects.create(name="信息技术部", code="it")
+    Department.objects.create(name="合规部", code="compliance")
+    query = PreparedQuery(
+        lambda code: Department.objects.filter(code=code).values("name"), "code:str"
+    )
+    assert query.rows(code="it") == [{"name": "信息技术部"}]
+    assert query.rows(code="compliance")[0].name == "合规部"
+    assert query.rows(code="it'; DROP TABLE accounts_department; --") == []
+    assert Department.objects.filter(pk=a.pk).exists()

@@ -158,3 +158,27 @@ def test_api_create_update_and_transition(client_for, handler):
     assert resp.status_code == 200 and resp.json()["state"] == "done"
     assert c.get("/api/incidents/?status=handling&grade=II").json()["count"] == 1
     assert c.get("/api/incidents/?status=new").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "who", ["handler", "handler2", "outsider_handler", "outsider", "staff", "auditor", "officer"]
+)
+def test_one_case_rule_matches_the_list_rule(request, make_incident, handler, handler2, who):
+    """The page checks a loaded case with `can_see`; lists filter with `visible_to`: the same
+    rule in two forms, for cases assigned, created or owned by the team."""
+    from accounts.policy import can_see
+    from incidents.models import Incident
+
+    user = request.getfixturevalue(who)
+    cases = [
+        make_incident(actor=handler),
+        make_incident(actor=handler2, assignee=None),
+        make_incident(actor=handler, assignee=handler2, team=None),
+    ]
+    Incident.objects.filter(pk=cases[2].pk).update(created_by=None)
+    for case in Incident.objects.filter(pk__in=[c.pk for c in cases]):
+        listed = Incident.objects.visible_to(user).filter(pk=case.pk).exists()
+        assert can_see(user, case) is listed, (who, case.reference)
+    assert user.__class__.objects.filter(pk=user.pk).update(is_active=False) == 1
+    user.refresh_from_db()
+    assert not any(can_see(user, c) for c in cases)
