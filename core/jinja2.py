@@ -1,4 +1,4 @@
-"""The Jinja2 environment for the few hot pages rendered with Jinja2 (see docs/performance.md).
+"""The Jinja2 environment for the hot pages rendered with Jinja2 (docs/performance.md says why).
 
 Django templates render everything else; Jinja2 compiles a template to Python once, so a page
 with hundreds of labels and rows renders several times faster. The helpers below keep the
