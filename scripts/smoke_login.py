@@ -1,4 +1,5 @@
-"""Signs in as each demo user against a running server and checks the admin speaks Chinese."""
+"""Signs in as each demo user against a running server, checks the admin speaks Chinese and a
+handler can open a demo incident (the Jinja2 page on the embedded database)."""
 
 import re
 import sys
@@ -29,6 +30,12 @@ admin_index = login("compliance").get(f"{BASE}/admin/", timeout=10)
 assert (
     admin_index.status_code == 200 and "站点管理" in admin_index.text or "管理" in admin_index.text
 ), "admin is not in Chinese"
+handler = login("handler")
+listing = handler.get(f"{BASE}/incidents/", timeout=10)
+case = re.search(r'href="(/incidents/\d+/)"', listing.text)
+assert case, "the handler sees no demo incident"
+page = handler.get(f"{BASE}{case.group(1)}", timeout=10)
+assert page.status_code == 200 and "时间线" in page.text and "定级" in page.text, page.text[:500]
 health = requests.get(f"{BASE}/health/", timeout=10).json()
 assert health["database"]["status"] == "up", health
-print("demo logins OK; admin in Chinese; health:", health["status"])
+print("demo logins OK; admin in Chinese; incident page OK; health:", health["status"])
