@@ -191,7 +191,12 @@ class CustodyForm(forms.Form):
 
 class RectificationForm(forms.Form):
     title = forms.CharField(label=_("What must be rectified"), max_length=200)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    # The page offers the case's team and the handlers; anyone else is named by username (a
+    # firm has thousands of staff: no page lists them all).
+    owner_username = forms.CharField(
+        label=_("Or another person's username"), max_length=150, required=False
+    )
     due_at = forms.DateTimeField(
         label=_("Due at"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
@@ -205,6 +210,21 @@ class RectificationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        username = (data.pop("owner_username", "") or "").strip()
+        if username:
+            owner = User.objects.filter(is_active=True, username__iexact=username).first()
+            if owner is None:
+                self.add_error(
+                    "owner_username",
+                    _("No active user is called “%(username)s”.") % {"username": username},
+                )
+            data["owner"] = owner
+        elif not data.get("owner") and "owner" not in self.errors:
+            self.add_error("owner", _("Choose the owner of the rectification item."))
+        return data
 
 
 class NoteForm(forms.Form):

@@ -224,16 +224,17 @@ def _page_incident(user, pk, cursor=None) -> Incident:
     return incident
 
 
-def people_choices() -> dict:
-    """The select options of the page's forms: handlers (task assignee) and every active user
-    (rectification owner), as (id, name) pairs, from one read."""
-    handlers, active = [], []
-    for r in _PEOPLE.rows():
+def people_choices(*, team_id=None) -> dict:
+    """The select options of the page's forms, as (id, name) pairs from one read: handlers
+    (task assignee), and handlers plus the case team's members (rectification owner; anyone
+    else is named by username, as a firm's whole staff is too long a list for a page)."""
+    handlers, owners = [], []
+    for r in _PEOPLE.rows(team=team_id or 0):
         pair = (r["id"], name_from_row(r))
-        active.append(pair)
+        owners.append(pair)
         if r["handles"]:
             handlers.append(pair)
-    return {"handlers": handlers, "active_users": active}
+    return {"handlers": handlers, "owners": owners}
 
 
 # Prepared reads of the incident page (compiled once per process and database).
@@ -365,7 +366,7 @@ _ACTIVE_CRITERIA = PreparedQuery(
     )
 )
 _PEOPLE = PreparedQuery(
-    lambda: (
+    lambda team: (
         User.objects.filter(is_active=True)
         .annotate(
             handles=Exists(
@@ -375,9 +376,11 @@ _PEOPLE = PreparedQuery(
                 )
             )
         )
+        .filter(Q(handles=True) | Q(department_id=team))
         .order_by("username", "id")
         .values("id", *NAME_FIELDS, "handles")
-    )
+    ),
+    "team",
 )
 
 

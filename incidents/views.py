@@ -74,6 +74,7 @@ PAGE_FORM_LIMITS = {
     "evidence_description": forms.EvidenceForm.base_fields["description"].max_length,
     "custody_note": forms.CustodyForm.base_fields["note"].max_length,
     "rectification_title": forms.RectificationForm.base_fields["title"].max_length,
+    "owner_username": forms.RectificationForm.base_fields["owner_username"].max_length,
     "note": forms.NoteForm.base_fields["note"].max_length,
     "summary": forms.SummaryForm.base_fields["summary"].max_length,
 }
@@ -96,7 +97,7 @@ def incident_detail(request, pk):
         else [],
     )
     if working and incident.status != Incident.Status.CLOSED:
-        ctx.update(selectors.people_choices())
+        ctx.update(selectors.people_choices(team_id=incident.team_id))
     return render(request, "incidents/detail.html", ctx)  # a Jinja2 template (core/jinja2.py)
 
 
@@ -339,7 +340,7 @@ def rectification_add(request, pk):
 
     def run(incident):
         if not form.is_valid():
-            raise ApplicationError(_("Enter the item, its owner and its deadline."))
+            raise ApplicationError(_form_errors(form))
         services.rectification_create(incident=incident, actor=request.user, **form.cleaned_data)
         return _("Rectification item added.")
 

@@ -93,3 +93,36 @@ def test_closed_or_read_only_page_has_no_action_forms(client_for, auditor, worke
     Incident.objects.filter(pk=worked_case.pk).update(status=Incident.Status.CLOSED)
     html = client_for(auditor).get(f"/incidents/{worked_case.pk}/").content.decode()
     assert "propose grade" not in html and "接口增加频率限制" in html
+
+
+def test_owner_choices_are_the_team_and_handlers_and_anyone_by_username(
+    client_for, handler, staff, outsider, make_incident, department
+):
+    incident = make_incident(team=department)
+    client = client_for(handler)
+    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    owner_select = re.search(r'<select name="owner".*?</select>', html, re.S).group(0)
+    assert f'value="{staff.pk}"' in owner_select  # the case team's member
+    assert f'value="{handler.pk}"' in owner_select  # a handler
+    assert f'value="{outsider.pk}"' not in owner_select  # not on the team, not a handler
+    assert 'name="owner_username"' in html
+
+    resp = client.post(
+        f"/incidents/{incident.pk}/rectifications/",
+        {"title": "权限复核", "owner_username": "OUTSIDER", "due_at": "2026-12-20T18:00"},
+        follow=True,
+    )
+    assert incident.rectifications.get(title="权限复核").owner == outsider
+    resp = client.post(
+        f"/incidents/{incident.pk}/rectifications/",
+        {"title": "日志留存", "owner_username": "nobody", "due_at": "2026-12-20T18:00"},
+        follow=True,
+    )
+    assert "No active user is called “nobody”." in resp.content.decode()
+    resp = client.post(
+        f"/incidents/{incident.pk}/rectifications/",
+        {"title": "日志留存", "due_at": "2026-12-20T18:00"},
+        follow=True,
+    )
+    assert "Choose the owner of the rectification item." in resp.content.decode()
+    assert not incident.rectifications.filter(title="日志留存").exists()
