@@ -1,5 +1,7 @@
 """Handler pages: thin views over selectors (reads) and services (writes)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.policy import can_write
 from accounts.roles import Role, user_roles
 from core.errors import ApplicationError
+from core.labels import choice_labels
 
 from . import forms, selectors, services
 from .models import (
@@ -54,14 +57,17 @@ def incident_list(request):
     ctx = {
         "page": page,
         "filters": filters,
+        "filter_query": "".join(f"{urlencode({k: v})}&" for k, v in filters.items() if v),
         "per_page": per_page,
         "statuses": Incident.Status.choices,
+        "statuses_by_value": choice_labels(Incident.Status),
         "grades": Grade.choices,
         "categories": Incident.Category.choices,
-        "assignees": forms.handler_choices().only("id", "username", "display_name"),
+        "categories_by_value": choice_labels(Incident.Category),
+        "assignees": selectors.people_choices()["handlers"],
         "can_work": can_work(request.user),
     }
-    return render(request, "incidents/list.html", ctx)
+    return render(request, "incidents/list.html", ctx)  # a Jinja2 template (core/jinja2.py)
 
 
 # Field limits and choices of the incident page's hand-written forms (the POST views validate

@@ -1,5 +1,6 @@
-"""The incident page is rendered with Jinja2 and its own copy of the layout: it must show the
-same header (navigation, inbox, language menu, user, sign-out) as every Django-rendered page."""
+"""The incident list and page are rendered with Jinja2 and its own copy of the layout: they must
+show the same header (navigation, inbox, language menu, user, sign-out) as every page Django
+renders."""
 
 import re
 
@@ -40,7 +41,8 @@ def test_jinja_and_django_layouts_show_the_same_header(
     )
     client = client_for(handler)
     jinja_page = client.get(f"/incidents/{incident.pk}/").content.decode()
-    django_page = client.get("/incidents/").content.decode()
+    django_page = client.get("/incidents/concerns/mine/").content.decode()
+    assert "{% " not in django_page and 'class="topbar"' in django_page
     assert _header(jinja_page) == _header(django_page)
     assert f'<html lang="{language}">' in jinja_page and f'<html lang="{language}">' in django_page
     assert "badge danger" in _header(jinja_page)  # the unread count
