@@ -68,3 +68,19 @@ def test_malformed_environment_value_is_an_error_at_start():
         ["check"], DJANGO_SETTINGS_MODULE="config.settings.local", DB_CONN_MAX_AGE="sixty"
     )
     assert result.returncode != 0
+
+
+def test_production_keeps_database_connections_with_health_checks():
+    result = _run_manage(
+        [
+            "shell",
+            "-c",
+            "from django.conf import settings; d = settings.DATABASES['default'];"
+            " print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        ],
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8" * 4,
+        DJANGO_ALLOWED_HOSTS="example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["60", "True"]
