@@ -2,14 +2,12 @@
 query (core.prepared) instead of building the same ORM query each time."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.db import router
 
-from core.prepared import PreparedQuery
+from core.prepared import PreparedQuery, model_fields, to_instance
 
 from .models import User
 
-_FIELDS = [f.attname for f in User._meta.concrete_fields]
-_USER = PreparedQuery(lambda pk: User.objects.filter(pk=pk).values(*_FIELDS), "pk")
+_USER = PreparedQuery(lambda pk: User.objects.filter(pk=pk).values(*model_fields(User)), "pk")
 
 
 class UserBackend(ModelBackend):
@@ -20,5 +18,5 @@ class UserBackend(ModelBackend):
             return None
         if not rows:
             return None
-        user = User.from_db(router.db_for_read(User), _FIELDS, [rows[0][f] for f in _FIELDS])
+        user = to_instance(User, rows[0])
         return user if self.user_can_authenticate(user) else None

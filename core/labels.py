@@ -5,11 +5,11 @@ from django.utils.translation import get_language
 _cache: dict = {}
 
 
-def choice_labels(choices) -> dict:
-    """{value: label in the current language} for a Django `Choices` class or choices list."""
-    key = (id(choices), get_language())
+def choice_labels(choices_class) -> dict:
+    """{value: label in the current language} for a Django `Choices` class (keyed by the class
+    itself: an id() of a passing list could be reused by another)."""
+    key = (choices_class, get_language())
     labels = _cache.get(key)
     if labels is None:
-        pairs = choices.choices if hasattr(choices, "choices") else choices
-        labels = _cache[key] = {value: str(label) for value, label in pairs}
+        labels = _cache[key] = {value: str(label) for value, label in choices_class.choices}
     return labels

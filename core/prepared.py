@@ -150,3 +150,14 @@ class PreparedQuery:
 
     def __repr__(self):
         return f"<PreparedQuery {self._build!r} {self._param_names}>"
+
+
+def model_fields(model) -> list[str]:
+    """The `.values()` names a prepared query reads to build whole `model` instances."""
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def to_instance(model, row):
+    """A `model` instance from a row that read `model_fields(model)` (as the ORM builds one)."""
+    fields = model_fields(model)
+    return model.from_db(router.db_for_read(model), fields, [row[f] for f in fields])

@@ -12,7 +12,7 @@ from accounts.people import NAME_FIELDS, name_fields, name_from_row
 from accounts.policy import can_see
 from accounts.roles import Role, user_roles
 from core.labels import choice_labels
-from core.prepared import PreparedQuery, Row
+from core.prepared import PreparedQuery, Row, model_fields, to_instance
 from deadlines.selectors import deadline_rows_for
 
 from . import grading
@@ -212,11 +212,7 @@ def _page_incident(user, pk, cursor=None) -> Incident:
     if not rows:
         raise Http404
     row = rows[0]
-    incident = Incident.from_db(
-        connections[router.db_for_read(Incident)].alias,
-        _INCIDENT_FIELDS,
-        [row[f] for f in _INCIDENT_FIELDS],
-    )
+    incident = to_instance(Incident, row)
     if not can_see(user, incident):
         raise Http404
     incident.assignee_name = name_from_row(row, "assignee")
@@ -239,10 +235,9 @@ def people_choices(*, team_id=None) -> dict:
 
 # Prepared reads of the incident page (compiled once per process and database).
 
-_INCIDENT_FIELDS = [f.attname for f in Incident._meta.concrete_fields]
 _PAGE_INCIDENT = PreparedQuery(
     lambda pk: Incident.objects.filter(pk=pk).values(
-        *_INCIDENT_FIELDS, *name_fields("assignee"), "team__name"
+        *model_fields(Incident), *name_fields("assignee"), "team__name"
     ),
     "pk",
 )
