@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -10,9 +10,7 @@ from .errors import ApplicationError
 def exception_handler(exc, context):
     """ApplicationError and model validation errors become a 400 with a readable message."""
     if isinstance(exc, ApplicationError):
-        return Response(
-            {"detail": str(exc.message), **exc.extra}, status=status.HTTP_400_BAD_REQUEST
-        )
+        return Response({"detail": str(exc.message), **exc.extra}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail=detail)

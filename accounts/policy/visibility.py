@@ -8,7 +8,7 @@ to users outside the firm-wide roles (safe by default).
 
 from django.db import models
 
-from .roles import FIRM_WIDE_ROLES, Role, user_roles
+from ..roles import FIRM_WIDE_ROLES, Role, user_roles
 
 
 def sees_everything(user) -> bool:

@@ -1,0 +1,375 @@
+"""Writes. Keyword-only arguments, one transaction each, full validation; expected failures (cases)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+
+from .. import deadline_links, grading
+from ..closing import close_blocking_reasons
+from ..models import (
+    Grade,
+    GradeDecision,
+    GradingCriterion,
+    Incident,
+    IncidentTask,
+    RectificationItem,
+    TimelineEntry,
+)
+from ..signals import incident_graded, incident_resolved
+from .common import (
+    EDITABLE_FIELDS,
+    FACT_FIELDS,
+    S,
+    _check_transition,
+    _lock,
+    _next_number,
+    _replace_systems,
+    _timeline,
+    _validate_facts,
+    _validate_partner,
+    _validate_times,
+    select_response_plan,
+)
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    title: str,
+    category: str,
+    source: str,
+    discovered_at,
+    actor=None,
+    description: str = "",
+    occurred_at=None,
+    contained_at=None,
+    assignee=None,
+    team=None,
+    counterparty=None,
+    agreement=None,
+    counterparty_name: str = "",
+    affected_systems=(),
+    **facts,
+) -> Incident:
+    title = (title or "").strip()
+    if not title:
+        raise ApplicationError(_("Enter a title."))
+    if category not in Incident.Category.values:
+        raise ApplicationError(_("Choose a valid incident category."))
+    if source not in Incident.Source.values:
+        raise ApplicationError(_("Choose a valid source."))
+    unknown = set(facts) - set(FACT_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected arguments: {sorted(unknown)}")
+    _validate_times(occurred_at=occurred_at, discovered_at=discovered_at, contained_at=contained_at)
+    _validate_partner(
+        source=source,
+        counterparty=counterparty,
+        agreement=agreement,
+        counterparty_name=counterparty_name,
+    )
+    _validate_facts(facts)
+    if team is None:
+        team = getattr(assignee, "department", None) or getattr(actor, "department", None)
+
+    year = timezone.localdate().year
+    number = _next_number(year)
+    incident = Incident.objects.create(
+        reference=f"SJAQ-{year}-{number:04d}",
+        year=year,
+        number=number,
+        title=title,
+        description=description,
+        category=category,
+        source=source,
+        is_drill=source == Incident.Source.DRILL,
+        discovered_at=discovered_at,
+        occurred_at=occurred_at,
+        contained_at=contained_at,
+        assignee=assignee,
+        team=team,
+        counterparty=counterparty,
+        agreement=agreement,
+        counterparty_name=counterparty_name,
+        created_by=actor,
+        **facts,
+    )
+    _replace_systems(incident, affected_systems)
+    _timeline(
+        incident,
+        actor,
+        TimelineEntry.Kind.CREATED,
+        _("Case %(ref)s opened (source: %(source)s).")
+        % {"ref": incident.reference, "source": incident.get_source_display()},
+    )
+    if incident.is_partner_incident:
+        _open_partner_investigation(incident, actor)
+    return incident
+
+
+def _open_partner_investigation(incident, actor):
+    """The standard: investigate at once when a partner has an incident with our data."""
+    plan = select_response_plan(category=incident.category, grade="")
+    hours = plan.partner_followup_hours if plan else 24
+    now = timezone.now()
+    partner = str(incident.counterparty or incident.counterparty_name)
+    IncidentTask.objects.create(
+        incident=incident,
+        title=_("Investigate and assess the partner incident (%(partner)s)") % {"partner": partner},
+        description=_(
+            "Establish which data we provided is involved, assess the impact and press the "
+            "partner to remedy."
+        ),
+        kind=IncidentTask.Kind.INVESTIGATION,
+        assignee=incident.assignee,
+        due_at=now + timedelta(hours=hours),
+    )
+    deadline_links.partner_followup_open(incident=incident, hours=hours, actor=actor)
+    _timeline(
+        incident,
+        actor,
+        TimelineEntry.Kind.TASK,
+        _("Partner incident: investigation task and follow-up deadline opened."),
+    )
+
+
+@transaction.atomic
+def incident_update(*, incident, actor, affected_systems=None, **changes) -> Incident:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected arguments: {sorted(unknown)}")
+    incident = _lock(incident)
+    if incident.status == S.CLOSED:
+        raise ApplicationError(_("A closed incident cannot be edited."))
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise ApplicationError(_("Enter a title."))
+    if "category" in changes and changes["category"] not in Incident.Category.values:
+        raise ApplicationError(_("Choose a valid incident category."))
+    for key, value in changes.items():
+        setattr(incident, key, value)
+    _validate_times(
+        occurred_at=incident.occurred_at,
+        discovered_at=incident.discovered_at,
+        contained_at=incident.contained_at,
+        resolved_at=incident.resolved_at,
+    )
+    _validate_partner(
+        source=incident.source,
+        counterparty=incident.counterparty,
+        agreement=incident.agreement,
+        counterparty_name=incident.counterparty_name,
+    )
+    _validate_facts({k: getattr(incident, k) for k in FACT_FIELDS})
+    incident.save()
+    if affected_systems is not None:
+        _replace_systems(incident, affected_systems)
+    if incident.grade and (affected_systems is not None or any(k in FACT_FIELDS for k in changes)):
+        proposal = grading.propose(incident=incident)
+        if proposal.grade != incident.grade:
+            _timeline(
+                incident,
+                actor,
+                TimelineEntry.Kind.NOTE,
+                _("Facts changed: the criteria now propose grade %(proposed)s (current %(grade)s).")
+                % {"proposed": proposal.grade, "grade": incident.grade},
+            )
+    if "discovered_at" in changes and incident.grade and incident.response_plan_id:
+        deadline_links.handling_target_schedule(
+            incident=incident,
+            plan=incident.response_plan,
+            actor=actor,
+            reason=_("discovery time corrected"),
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_grade(
+    *, incident, actor, grade: str | None = None, reason: str = "", qualitative_ids=None
+) -> GradeDecision:
+    """Confirm the proposed grade or override it (reason required); regrading keeps history,
+    re-plans tasks, moves grade-dependent deadlines and sends `incident_graded`."""
+    incident = _lock(incident)
+    if incident.status == S.CLOSED:
+        raise ApplicationError(_("A closed incident cannot be regraded."))
+    reason = (reason or "").strip()
+    if qualitative_ids is not None:
+        valid = GradingCriterion.objects.filter(
+            pk__in=list(qualitative_ids),
+            fact=GradingCriterion.Fact.QUALITATIVE,
+            criterion_set__state="active",
+        )
+        if len(valid) != len(set(qualitative_ids)):
+            raise ApplicationError(_("Tick only qualitative criteria of the active set."))
+        incident.qualitative_criteria.set(valid)
+    proposal = grading.propose(incident=incident)
+    grade = grade or proposal.grade
+    if grade not in Grade.values:
+        raise ApplicationError(_("Choose a valid grade."))
+    old_grade = incident.grade
+    if old_grade and old_grade == grade:
+        raise ApplicationError(_("The incident is already graded %(grade)s.") % {"grade": grade})
+    overridden = grade != proposal.grade
+    if overridden and not reason:
+        raise ApplicationError(
+            _("Overriding the proposed grade %(proposed)s requires a reason.")
+            % {"proposed": proposal.grade}
+        )
+    if old_grade and not reason:
+        raise ApplicationError(_("Regrading requires a reason."))
+
+    decision = GradeDecision.objects.create(
+        incident=incident,
+        criterion_set=proposal.criterion_set,
+        old_grade=old_grade,
+        proposed_grade=proposal.grade,
+        grade=grade,
+        overridden=overridden,
+        reason=reason,
+        matched=[c.snapshot() for c in proposal.matched],
+        facts=proposal.facts,
+        decided_by=actor,
+    )
+    incident.grade = grade
+    if incident.status == S.NEW:
+        incident.status = S.GRADED
+    plan = select_response_plan(category=incident.category, grade=grade)
+    incident.response_plan = plan
+    incident.save(update_fields=["grade", "status", "response_plan", "updated_at"])
+    if plan:
+        _apply_plan(incident, plan)
+        deadline_links.handling_target_schedule(
+            incident=incident,
+            plan=plan,
+            actor=actor,
+            reason=_("graded %(old)s → %(new)s") % {"old": old_grade or "—", "new": grade},
+        )
+    if old_grade:
+        text = _("Regraded %(old)s → %(new)s: %(reason)s") % {
+            "old": old_grade,
+            "new": grade,
+            "reason": reason,
+        }
+    else:
+        text = _("Graded %(grade)s (proposed %(proposed)s).") % {
+            "grade": grade,
+            "proposed": proposal.grade,
+        }
+        if reason:
+            text += " " + reason
+    _timeline(incident, actor, TimelineEntry.Kind.GRADED, text)
+    incident_graded.send(
+        sender=Incident,
+        incident=incident,
+        old_grade=old_grade,
+        new_grade=grade,
+        actor=actor,
+        reason=reason,
+    )
+    return decision
+
+
+def _apply_plan(incident, plan):
+    have = set(incident.tasks.exclude(plan_step=None).values_list("plan_step_id", flat=True))
+    base = incident.discovered_at
+    start = incident.tasks.count()
+    rows = [
+        IncidentTask(
+            incident=incident,
+            title=step.title,
+            description=step.description,
+            kind=IncidentTask.Kind.PLAN,
+            plan_step=step,
+            assignee=incident.assignee,
+            due_at=base + timedelta(hours=step.due_offset_hours)
+            if step.due_offset_hours is not None
+            else None,
+            order=start + i,
+        )
+        for i, step in enumerate(plan.steps.all())
+        if step.pk not in have
+    ]
+    IncidentTask.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def incident_start_handling(*, incident, actor) -> Incident:
+    incident = _lock(incident)
+    _check_transition(incident, S.HANDLING)
+    incident.status = S.HANDLING
+    incident.save(update_fields=["status", "updated_at"])
+    _timeline(incident, actor, TimelineEntry.Kind.STATUS, _("Handling started."))
+    return incident
+
+
+@transaction.atomic
+def incident_resolve(*, incident, actor, resolved_at=None, contained_at=None) -> Incident:
+    incident = _lock(incident)
+    _check_transition(incident, S.RESOLVED)
+    resolved_at = resolved_at or timezone.now()
+    if resolved_at > timezone.now() + timedelta(minutes=5):
+        raise ApplicationError(_("The resolution time cannot be in the future."))
+    incident.contained_at = contained_at or incident.contained_at or resolved_at
+    if incident.contained_at > resolved_at:
+        raise ApplicationError(_("An incident cannot be contained after it was resolved."))
+    _validate_times(
+        occurred_at=incident.occurred_at,
+        discovered_at=incident.discovered_at,
+        resolved_at=resolved_at,
+    )
+    incident.resolved_at = resolved_at
+    incident.status = S.RESOLVED
+    incident.save(update_fields=["status", "resolved_at", "contained_at", "updated_at"])
+    deadline_links.handling_target_meet(incident=incident, actor=actor, met_at=resolved_at)
+    _timeline(incident, actor, TimelineEntry.Kind.STATUS, _("Resolved."))
+    incident_resolved.send(sender=Incident, incident=incident, actor=actor)
+    return incident
+
+
+@transaction.atomic
+def incident_summarise(*, incident, actor, summary: str) -> Incident:
+    incident = _lock(incident)
+    _check_transition(incident, S.SUMMARISED)
+    summary = (summary or "").strip()
+    if not summary:
+        raise ApplicationError(
+            _("Write the summary: facts, handling, cause, grade, responsibility and remediation.")
+        )
+    incident.summary = summary
+    incident.status = S.SUMMARISED
+    incident.save(update_fields=["status", "summary", "updated_at"])
+    _timeline(incident, actor, TimelineEntry.Kind.STATUS, _("Summary written."))
+    return incident
+
+
+def close_refusals(incident) -> list[str]:
+    reasons = []
+    open_items = incident.rectifications.filter(state__in=RectificationItem.OPEN_STATES).count()
+    if open_items:
+        reasons.append(
+            _("%(n)d rectification item(s) are still open or awaiting verification.")
+            % {"n": open_items}
+        )
+    reasons.extend(close_blocking_reasons(incident))
+    return reasons
+
+
+@transaction.atomic
+def incident_close(*, incident, actor) -> Incident:
+    incident = _lock(incident)
+    _check_transition(incident, S.CLOSED)
+    reasons = close_refusals(incident)
+    if reasons:
+        raise ApplicationError(
+            _("The incident cannot be closed yet: %(reasons)s") % {"reasons": " ".join(reasons)},
+            extra={"reasons": reasons},
+        )
+    incident.status = S.CLOSED
+    incident.closed_at = timezone.now()
+    incident.save(update_fields=["status", "closed_at", "updated_at"])
+    _timeline(incident, actor, TimelineEntry.Kind.STATUS, _("Closed."))
+    return incident

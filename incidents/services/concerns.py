@@ -1,0 +1,74 @@
+"""Writes. Keyword-only arguments, one transaction each, full validation; expected failures (concerns)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError
+
+from ..models import (
+    Concern,
+    Incident,
+)
+from .cases import incident_create
+
+
+@transaction.atomic
+def concern_submit(*, reporter, summary: str, details: str = "", observed_at=None) -> Concern:
+    summary = (summary or "").strip()
+    if not summary:
+        raise ApplicationError(_("Say briefly what you noticed."))
+    if observed_at and observed_at > timezone.now() + timedelta(minutes=5):
+        raise ApplicationError(_("The time you noticed it cannot be in the future."))
+    return Concern.objects.create(
+        reporter=reporter, summary=summary, details=details, observed_at=observed_at
+    )
+
+
+def _lock_concern(concern):
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.state != Concern.State.SUBMITTED:
+        raise ApplicationError(_("This concern has already been triaged."))
+    return concern
+
+
+@transaction.atomic
+def concern_promote(
+    *, concern, actor, category: str, title: str = "", assignee=None, outcome: str = ""
+) -> Incident:
+    concern = _lock_concern(concern)
+    incident = incident_create(
+        title=title or concern.summary,
+        description=concern.details,
+        category=category,
+        source=Incident.Source.STAFF_REPORT,
+        discovered_at=concern.created_at,
+        occurred_at=concern.observed_at
+        if concern.observed_at and concern.observed_at <= concern.created_at
+        else None,
+        assignee=assignee or actor,
+        actor=actor,
+    )
+    concern.state = Concern.State.PROMOTED
+    concern.incident = incident
+    concern.triaged_by, concern.triaged_at = actor, timezone.now()
+    concern.outcome = (outcome or "").strip() or _(
+        "Thank you. Your report was opened as incident %(ref)s and is being handled."
+    ) % {"ref": incident.reference}
+    concern.save()
+    return incident
+
+
+@transaction.atomic
+def concern_close(*, concern, actor, reason: str) -> Concern:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reporter a reason for closing the concern."))
+    concern = _lock_concern(concern)
+    concern.state = Concern.State.CLOSED
+    concern.triaged_by, concern.triaged_at = actor, timezone.now()
+    concern.outcome = reason
+    concern.save()
+    return concern

@@ -1,0 +1,238 @@
+"""Writes of the reporting app. Keyword-only arguments, one transaction each, full validation; (obligations)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+from deadlines import services as deadline_services
+from deadlines.models import Deadline
+
+from .. import content as report_content
+from .. import rules
+from ..models import (
+    RegulatoryReport,
+    ReportingRule,
+    Stage,
+)
+from .common import DEADLINE_KINDS, _pending_states, _report_title, _report_url, _require_writer
+
+
+def _create_report(*, incident, rule, sequence, due, actor) -> RegulatoryReport:
+    previous = (
+        RegulatoryReport.objects.filter(incident=incident, stage=rule.stage)
+        .exclude(status=RegulatoryReport.Status.CANCELLED)
+        .order_by("-sequence", "-id")
+        .first()
+    )
+    report = RegulatoryReport.objects.create(
+        incident=incident,
+        rule=rule,
+        recipient=rule.recipient,
+        stage=rule.stage,
+        sequence=sequence,
+        is_drill=incident.is_drill,
+        due_at=due.at,
+        calendar_confirmed=due.confirmed,
+        title=_report_title(
+            stage=rule.stage,
+            recipient=rule.recipient,
+            sequence=sequence,
+            reference=incident.reference,
+            is_drill=incident.is_drill,
+        ),
+        content=report_content.prefill(
+            stage=rule.stage, incident=incident, previous=previous.content if previous else None
+        ),
+        template=template_for(stage=rule.stage, recipient=rule.recipient),
+    )
+    if due.at is not None:
+        _attach_deadline(report, due, actor)
+    return report
+
+
+def _attach_deadline(report, due, actor):
+    # The owner is the incident's assignee (or the notice's handler); with nobody assigned,
+    # the firm's incident lead (contact role) owns it. Escalation steps are in the kind's policy.
+    if report.notice_id:
+        owner = report.notice.handler
+    else:
+        owner = report.incident.assignee if report.incident_id else None
+    report.deadline = deadline_services.deadline_create(
+        subject=report,
+        kind=DEADLINE_KINDS[report.stage],
+        due_at=due.at,
+        owner=owner,
+        owner_role="" if owner else "incident_lead",
+        title=report.title,
+        calendar_confirmed=due.confirmed,
+        url=_report_url(report),
+        actor=actor,
+    )
+    report.due_at = due.at
+    report.calendar_confirmed = due.confirmed
+    report.save(update_fields=["deadline", "due_at", "calendar_confirmed", "updated_at"])
+
+
+def _retime(report, rule, due, *, reason, actor):
+    """Bring an open report's deadline in line with `due` (computed from `rule`)."""
+    report.rule = rule
+    deadline = report.deadline
+    if due.at is None:
+        if deadline is not None and deadline.is_active:
+            deadline_services.deadline_cancel(deadline=deadline, reason=reason, actor=actor)
+        report.deadline = None
+        report.due_at = None
+    elif deadline is None or deadline.state in (Deadline.State.CANCELLED, Deadline.State.WAIVED):
+        _attach_deadline(report, due, actor)
+    elif deadline.is_active and deadline.due_at != due.at:
+        deadline_services.deadline_move(
+            deadline=deadline,
+            due_at=due.at,
+            reason=reason,
+            actor=actor,
+            calendar_confirmed=due.confirmed,
+        )
+        report.due_at = due.at
+        report.calendar_confirmed = due.confirmed
+    report.save()
+
+
+def _cancel(report, *, reason, actor):
+    report.status = RegulatoryReport.Status.CANCELLED
+    report.cancelled_reason = str(reason)
+    report.cancelled_at = timezone.now()
+    report.save(update_fields=["status", "cancelled_reason", "cancelled_at", "updated_at"])
+    if report.deadline is not None and report.deadline.is_active:
+        deadline_services.deadline_cancel(deadline=report.deadline, reason=reason, actor=actor)
+
+
+def obligations_sync(*, incident, actor=None, reason: str = "") -> list[RegulatoryReport]:
+    """Make the incident's report obligations match the rules for its current grade, CII flag
+    and times: create what is owed, re-time what moved, cancel what no longer applies (with the
+    reason). Submitted reports are history and never touched. Returns the open reports."""
+    from incidents.models import Incident
+
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        grade_label = report_content.grade_label(incident.grade) or "—"
+        wanted = {
+            r.code: r
+            for r in rules.applicable_rules(
+                grade=incident.grade,
+                is_cii=rules.incident_is_cii(incident),
+                discovered_at=incident.discovered_at,
+            )
+        }
+        reports = list(
+            RegulatoryReport.objects.filter(incident=incident)
+            .exclude(stage=Stage.FEEDBACK)
+            .select_related("rule", "deadline")
+            .order_by("sequence", "id")
+        )
+        cancel_reason = reason or _("No reporting rule applies at grade %(grade)s.") % {
+            "grade": grade_label
+        }
+        move_reason = reason or _("Re-timed for grade %(grade)s.") % {"grade": grade_label}
+        for report in reports:
+            if report.status not in _pending_states(report):
+                continue
+            code = report.rule.code if report.rule_id else None
+            if code not in wanted:
+                _cancel(report, reason=cancel_reason, actor=actor)
+                continue
+            rule = wanted[code]
+            if rule.repeat_every_hours and report.sequence > 1:
+                report.rule = rule  # later follow-ups keep their cadence
+                report.save(update_fields=["rule", "updated_at"])
+                continue
+            _retime(
+                report,
+                rule,
+                rules.due_for_incident(rule, incident),
+                reason=move_reason,
+                actor=actor,
+            )
+            if report.status == RegulatoryReport.Status.DRAFT and report.content.get("grade"):
+                report.content["grade"] = report_content.grade_label(incident.grade)
+                report.save(update_fields=["content", "updated_at"])
+        for code, rule in wanted.items():
+            mine = [r for r in reports if r.rule_id and r.rule.code == code]
+            if any(r.status in _pending_states(r) for r in mine):
+                continue
+            if rule.repeat_every_hours:
+                if incident.resolved_at is not None:
+                    continue
+                sequence = max((r.sequence for r in mine), default=0) + 1
+                due = rules.due_for_incident(rule, incident)
+                if due.at is not None and due.at <= timezone.now():
+                    due = rules.Due(
+                        rules.next_repeat(rule, previous_due=due.at, now=timezone.now())
+                    )
+                _create_report(
+                    incident=incident, rule=rule, sequence=sequence, due=due, actor=actor
+                )
+            elif not any(r.status != RegulatoryReport.Status.CANCELLED for r in mine):
+                due = rules.due_for_incident(rule, incident)
+                _create_report(incident=incident, rule=rule, sequence=1, due=due, actor=actor)
+        return list(
+            RegulatoryReport.objects.filter(incident=incident, status__in=_pending_states(False))
+        )
+
+
+def incident_resolved(*, incident, actor=None) -> None:
+    """Service restored: follow-ups not yet due stop; final summaries get their deadline."""
+    with transaction.atomic():
+        pending = RegulatoryReport.objects.filter(
+            incident=incident,
+            stage=Stage.FOLLOW_UP,
+            status__in=_pending_states(incident.is_drill),
+            due_at__gt=incident.resolved_at,
+        ).select_related("deadline")
+        for report in pending:
+            _cancel(report, reason=_("Service restored: no further follow-up is due."), actor=actor)
+        obligations_sync(incident=incident, actor=actor, reason=_("Incident resolved."))
+
+
+def follow_up_next(*, report: RegulatoryReport, actor=None) -> RegulatoryReport | None:
+    """After a follow-up was submitted or missed: the next one, while service is not restored."""
+    with transaction.atomic():
+        report = RegulatoryReport.objects.select_related("rule", "incident").get(pk=report.pk)
+        rule, incident = report.rule, report.incident
+        if rule is None or not rule.repeat_every_hours or incident is None:
+            return None
+        if incident.resolved_at is not None or report.due_at is None:
+            return None
+        current = ReportingRule.objects.active().filter(code=rule.code).first()
+        if current is None or not rules.rule_matches(
+            current,
+            grade=incident.grade,
+            is_cii=rules.incident_is_cii(incident),
+            discovered_at=incident.discovered_at,
+        ):
+            return None
+        later = RegulatoryReport.objects.filter(
+            incident=incident, rule__code=rule.code, sequence__gt=report.sequence
+        )
+        if later.exists():
+            return None
+        due = rules.Due(rules.next_repeat(current, previous_due=report.due_at, now=timezone.now()))
+        return _create_report(
+            incident=incident, rule=current, sequence=report.sequence + 1, due=due, actor=actor
+        )
+
+
+def report_cancel(*, report: RegulatoryReport, reason: str, actor) -> RegulatoryReport:
+    _require_writer(actor)
+    if not str(reason).strip():
+        raise ApplicationError(_("Say why the report is cancelled."))
+    with transaction.atomic():
+        report = RegulatoryReport.objects.select_for_update().get(pk=report.pk)
+        if report.status not in _pending_states(report):
+            raise ApplicationError(_("Only a report that is still owed can be cancelled."))
+        _cancel(report, reason=reason, actor=actor)
+    return report
+
+
+# Names defined further down the package, used only inside functions.
+from .drafting import template_for  # noqa: E402

@@ -1,0 +1,101 @@
+"""Writes of the reporting app. Keyword-only arguments, one transaction each, full validation; (rules)."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+
+from ..models import (
+    ReportingRule,
+    Stage,
+)
+from .common import _require_writer
+
+RULE_FIELDS = (
+    "name",
+    "regime",
+    "recipient",
+    "stage",
+    "most_severe_grade",
+    "least_severe_grade",
+    "cii_scope",
+    "anchor",
+    "offset_amount",
+    "offset_unit",
+    "repeat_every_hours",
+    "effective_from",
+    "source",
+    "source_status",
+    "needs_confirmation",
+    "note",
+)
+
+
+def validate_rule(rule: ReportingRule):
+    from ..models import GRADE_RANK, Anchor, OffsetUnit
+
+    if GRADE_RANK[rule.most_severe_grade] > GRADE_RANK[rule.least_severe_grade]:
+        raise ApplicationError(
+            _("The most severe grade must be at least as severe as the least severe grade.")
+        )
+    if rule.repeat_every_hours and rule.stage != Stage.FOLLOW_UP:
+        raise ApplicationError(_("Only follow-up reports repeat."))
+    if rule.stage == Stage.FOLLOW_UP and not rule.repeat_every_hours:
+        raise ApplicationError(_("A follow-up rule needs its repeat interval."))
+    if rule.anchor == Anchor.RESOLVED and rule.stage != Stage.FINAL:
+        raise ApplicationError(
+            _("Only final summary reports are counted from the end of handling.")
+        )
+    if rule.offset_unit == OffsetUnit.WORKING_DAYS and rule.offset_amount == 0:
+        raise ApplicationError(_("Zero working days is not a deadline; use hours instead."))
+    if rule.stage == Stage.FEEDBACK:
+        raise ApplicationError(_("Feedback deadlines are set per notice, not by a rule."))
+    rule.full_clean(exclude=["code", "version", "created_by"], validate_constraints=False)
+
+
+def rule_create(*, code: str, actor=None, **fields) -> ReportingRule:
+    _require_writer(actor)
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Unknown rule fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        if ReportingRule.objects.filter(code=code).exists():
+            raise ApplicationError(_("A rule with this code exists; revise it instead."))
+        rule = ReportingRule(code=code, version=1, is_active=True, created_by=actor, **fields)
+        validate_rule(rule)
+        rule.save()
+    return rule
+
+
+def rule_revise(*, rule: ReportingRule, actor=None, **changes) -> ReportingRule:
+    """A new version of `rule` with `changes`; the old version is kept, inactive. Open reports
+    computed from the old version are re-timed by the next incident sync."""
+    _require_writer(actor)
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Unknown rule fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        current = ReportingRule.objects.select_for_update().get(pk=rule.pk)
+        if not current.is_active:
+            raise ApplicationError(_("Only the active version of a rule can be revised."))
+        values = {f: getattr(current, f) for f in RULE_FIELDS}
+        values.update(changes)
+        last = ReportingRule.objects.filter(code=current.code).aggregate(m=Max("version"))["m"]
+        new = ReportingRule(
+            code=current.code, version=last + 1, is_active=True, created_by=actor, **values
+        )
+        validate_rule(new)
+        current.is_active = False
+        current.save(update_fields=["is_active", "updated_at"])
+        new.save()
+    return new
+
+
+def rule_deactivate(*, rule: ReportingRule, actor=None) -> ReportingRule:
+    _require_writer(actor)
+    with transaction.atomic():
+        rule = ReportingRule.objects.select_for_update().get(pk=rule.pk)
+        rule.is_active = False
+        rule.save(update_fields=["is_active", "updated_at"])
+    return rule
