@@ -11,9 +11,12 @@ signed-in active user; what they return is the view's `visible_to` queryset. A w
 is not listed is refused (safe by default).
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.relations import PrimaryKeyRelatedField
 
 from .core import _RULES, allows
+from .visibility import visible_to
 
 
 def _action_of(request, view) -> str:
@@ -39,3 +42,18 @@ class PolicyPermission(BasePermission):
             return True
         action = getattr(view, "policy_actions", {}).get(_action_of(request, view))
         return action is not None and allows(request.user, action, obj)
+
+
+class VisiblePrimaryKeyRelatedField(PrimaryKeyRelatedField):
+    """A related id in a payload must name a record the caller may see. A record it may not see
+    gets the same answer as one that does not exist, so errors never confirm which ids exist."""
+
+    default_error_messages = {
+        "does_not_exist": _("No such record, or you may not use it."),
+        "incorrect_type": _("No such record, or you may not use it."),
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return visible_to(getattr(request, "user", None), queryset)
