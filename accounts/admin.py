@@ -4,27 +4,43 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, JobRole, User
+from .policy.admin import PolicyAdmin
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(PolicyAdmin):
     list_display = ["name", "code", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
+    policy_actions = {
+        "add": "accounts.department.change",
+        "change": "accounts.department.change",
+        "delete": "accounts.department.change",
+    }
 
 
 @admin.register(JobRole)
-class JobRoleAdmin(admin.ModelAdmin):
+class JobRoleAdmin(PolicyAdmin):
     list_display = ["name", "code", "handles_data"]
     search_fields = ["name", "code"]
+    policy_actions = {
+        "add": "accounts.jobrole.change",
+        "change": "accounts.jobrole.change",
+        "delete": "accounts.jobrole.change",
+    }
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PolicyAdmin, DjangoUserAdmin):
     list_display = ["username", "display_name", "department", "job_role", "manager", "is_active"]
     list_filter = ["is_active", "department", "job_role", "groups"]
     search_fields = ["username", "display_name", "email", "phone"]
     autocomplete_fields = ["manager"]
+    policy_actions = {
+        "add": "accounts.user.create",
+        "change": "accounts.user.change",
+        "delete": "accounts.user.delete",
+    }
     fieldsets = DjangoUserAdmin.fieldsets + (
         (
             _("Position"),

@@ -7,10 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and roles")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
-        from . import roles
-
-        # Permissions of every app exist only after all migrations: grant them then.
-        post_migrate.connect(roles.sync_role_permissions_receiver, dispatch_uid="accounts.roles")
         from . import demo  # noqa: F401  (registers the demo seeder)

@@ -1,6 +1,8 @@
 from auditlog.admin import LogEntryAdmin
 from django.contrib import admin
 
+from accounts.policy.admin import PolicyAdmin
+
 from .models import AuditEntry
 
 # django-auditlog registers its own admin for the log model; ours never writes.
@@ -9,7 +11,7 @@ if admin.site.is_registered(AuditEntry):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(LogEntryAdmin):
+class AuditEntryAdmin(PolicyAdmin, LogEntryAdmin):
     list_display = ["id", "created", "resource_url", "action", "channel", "msg_short", "user_url"]
     list_filter = ["action", "channel", "content_type"]
     list_select_related = ["content_type", "actor"]
@@ -32,6 +34,7 @@ class AuditEntryAdmin(LogEntryAdmin):
         (None, {"fields": ["remote_addr", "cid", "prev_hash", "entry_hash"]}),
     ]
     actions = None
+    policy_actions: dict[str, str] = {}  # nobody writes the log
 
     def has_add_permission(self, request):
         return False

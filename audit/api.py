@@ -4,14 +4,16 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.filters import OrderingFilter
 
+from accounts import policy
+
 from .models import AuditEntry
 from .selectors import AuditEntryFilter, audit_entries
 
 
 class CanViewAuditLog(permissions.BasePermission):
-    # DjangoModelPermissions asks nothing for GET; the log is readable only with the permission.
+    # The log is read by the firm-wide roles (officers answer for it, auditors read it).
     def has_permission(self, request, view):
-        return bool(request.user and request.user.has_perm("audit.view_auditentry"))
+        return bool(request.user and policy.has_any(request.user, policy.FIRM_WIDE))
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

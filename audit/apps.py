@@ -8,7 +8,7 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from accounts.models import Department, JobRole, User
-        from accounts.roles import Role, grant
+        from accounts.policy import FIRM_WIDE
         from core import navigation
 
         from . import hooks
@@ -25,15 +25,12 @@ class AuditConfig(AppConfig):
         audit_register(Department)
         audit_register(JobRole)
 
-        # Officers answer to the regulator for the log, so they read it; they never write it
-        # (nobody does). Auditors and administrators hold view_* already.
-        grant(Role.COMPLIANCE_OFFICER, "audit.view_auditentry")
         navigation.register(
             navigation.NavItem(
                 "audit",
                 _("Audit log"),
                 "audit:log",
-                frozenset({Role.AUDITOR, Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
+                FIRM_WIDE,
                 10,
             )
         )

@@ -156,6 +156,7 @@ def run(args, stop_beat):
     from django.db.models import Max
     from django.utils import timezone
 
+    from accounts import policy
     from accounts.models import Department, User
     from deadlines import services
     from deadlines.seeding import ensure_kind
@@ -189,6 +190,7 @@ def run(args, stop_beat):
             for i in range(args.steps)
         ),
         now=step_at - timedelta(seconds=1),
+        actor=policy.SYSTEM,
     )
     seeded_s = time.monotonic() - t0
     log(f"seeded in {seeded_s:.1f}s; sweeping and delivering ...")
@@ -217,7 +219,8 @@ def run(args, stop_beat):
                 "title": f"稳态期限 {i}",
             }
             for i in range(total)
-        ]
+        ],
+        actor=policy.SYSTEM,
     )
     log(f"steady: {total} steps over {args.steady_minutes} min ...")
     wait_all_sent(args.steps + total, args.steady_minutes * 60 + 60)

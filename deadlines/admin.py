@@ -1,23 +1,32 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policy import can_write
+from accounts import policy
+from accounts.policy.admin import PolicyAdmin, PolicyInline
 
 from . import services
 from .models import Deadline, DeadlineKind, HolidayOverride, ReminderPolicy, ReminderStep
 
+_SETTINGS = {
+    "add": "deadlines.policy.change",
+    "change": "deadlines.policy.change",
+    "delete": "deadlines.policy.change",
+}
 
-class ReminderStepInline(admin.TabularInline):
+
+class ReminderStepInline(PolicyInline, admin.TabularInline):
     model = ReminderStep
     extra = 1
     fields = ["offset", "repeat_every", "recipients", "channels"]
+    policy_actions = _SETTINGS
 
 
 @admin.register(ReminderPolicy)
-class ReminderPolicyAdmin(admin.ModelAdmin):
+class ReminderPolicyAdmin(PolicyAdmin):
     list_display = ["name", "step_summary", "updated_at"]
     search_fields = ["name"]
     inlines = [ReminderStepInline]
+    policy_actions = _SETTINGS
 
     @admin.display(description=_("steps"))
     def step_summary(self, obj):
@@ -37,22 +46,24 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineKind)
-class DeadlineKindAdmin(admin.ModelAdmin):
+class DeadlineKindAdmin(PolicyAdmin):
     list_display = ["code", "label", "policy"]
     search_fields = ["code", "label"]
     list_select_related = ["policy"]
+    policy_actions = _SETTINGS
 
 
 @admin.register(HolidayOverride)
-class HolidayOverrideAdmin(admin.ModelAdmin):
+class HolidayOverrideAdmin(PolicyAdmin):
     list_display = ["date", "name", "is_working_day", "source"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
     search_fields = ["name", "source"]
+    policy_actions = _SETTINGS
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(PolicyAdmin):
     list_display = ["title", "kind", "due_at", "owner", "state", "calendar_confirmed"]
     list_filter = ["state", "calendar_confirmed", "kind"]
     search_fields = ["title", "owner__username", "owner__display_name"]
@@ -64,19 +75,12 @@ class DeadlineAdmin(admin.ModelAdmin):
         "created_by", "revision", "fired_until", "next_fire_at", "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["waive_selected"]
-
-    def get_queryset(self, request):
-        return Deadline.objects.visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False  # deadlines come from their domain objects, through the services
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Deadlines come from their domain objects, through the services; officers waive them.
+    policy_actions = {"change": "deadlines.deadline.waive"}
 
     @admin.action(description=_("Waive the selected deadlines (officer's decision)"))
     def waive_selected(self, request, queryset):
-        if not can_write(request.user) or not request.user.has_perm("deadlines.change_deadline"):
+        if not policy.allows(request.user, "deadlines.deadline.waive"):
             self.message_user(request, _("You may not waive deadlines."), messages.ERROR)
             return
         done = 0

@@ -7,7 +7,7 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self):
-        from accounts.roles import Role, grant
+        from accounts.policy import FIRM_WIDE
         from audit.registry import audit_register
         from core.navigation import NavItem, register
 
@@ -19,22 +19,14 @@ class DeadlinesConfig(AppConfig):
         audit_register(ReminderPolicy)
         audit_register(ReminderStep)
         audit_register(HolidayOverride)
-        grant(
-            Role.COMPLIANCE_OFFICER,
-            "deadlines.view_*",
-            "deadlines.change_deadline",
-            "deadlines.*_deadlinekind",
-            "deadlines.*_reminderpolicy",
-            "deadlines.*_reminderstep",
-            "deadlines.*_holidayoverride",
-        )
+
         register(NavItem("my", _("Due and overdue"), "deadlines:mine", frozenset(), 20))
         register(
             NavItem(
                 "compliance",
                 _("Deadlines across the firm"),
                 "deadlines:firm",
-                frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}),
+                FIRM_WIDE,
                 20,
             )
         )

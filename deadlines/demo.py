@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from accounts import policy
 from core import demo
 
 from . import calendar as work_calendar
@@ -68,6 +69,7 @@ def seed_deadlines():
             calendar_confirmed=sure,
             url="/deadlines/mine/",
             now=min(now, due) - timedelta(days=2),
+            actor=policy.SYSTEM,  # the demo seeder runs for nobody
         )
         lines.append(f"  deadline: {title} → {username}")
     sweep()  # overdue ones flip to missed, their reminders land in the inboxes

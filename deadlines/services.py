@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from . import signals
@@ -67,6 +68,7 @@ def deadline_create(
 ) -> Deadline:
     """A new open deadline on `subject` (any saved model instance). Steps that would have
     fired before now are skipped; the sweeper handles the rest."""
+    policy.require(actor, "deadlines.deadline.create")
     _check_due(due_at)
     if subject is None or subject.pk is None:
         raise ApplicationError(_("A deadline needs a saved subject."))
@@ -139,6 +141,7 @@ def deadlines_bulk_create(
     PostgreSQL), which would make 100,000 deadlines take minutes and serialise every other
     audited write in the firm behind them. The deadlines themselves carry `created_by` and
     `created_at`, so who made which row stays answerable."""
+    policy.require(actor, "deadlines.deadline.create")
     now = now or timezone.now()
     kinds: dict = {}
     specs: dict = {}
@@ -215,6 +218,7 @@ def deadline_move(
 ) -> Deadline:
     """A new due time for an open or missed deadline. Its reminders start over for the new
     time (steps already past are skipped); a missed deadline moved into the future reopens."""
+    policy.require(actor, "deadlines.deadline.change", deadline)
     _check_due(due_at)
     now = now or timezone.now()
     with transaction.atomic(), _acting(actor):
@@ -241,6 +245,7 @@ def deadline_move(
 def deadline_meet(*, deadline: Deadline, met_at: datetime | None = None, actor=None) -> Deadline:
     """Record the obligation as fulfilled; later steps stop. Meeting a missed deadline records
     a late fulfilment (`missed_at` stays set). Meeting it twice changes nothing."""
+    policy.require(actor, "deadlines.deadline.change", deadline)
     now = timezone.now()
     with transaction.atomic(), _acting(actor):
         row = _locked(deadline)
@@ -265,6 +270,7 @@ def deadline_cancel(
 ) -> Deadline:
     """Close a deadline that no longer applies (cancelled) or is excused (waived, with a
     reason); later steps stop."""
+    policy.require(actor, "deadlines.deadline.change", deadline)
     target = Deadline.State.WAIVED if waive else Deadline.State.CANCELLED
     if waive and not str(reason).strip():
         raise ApplicationError(_("Say why the deadline is waived."))

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policy import visible_to
+from accounts.policy.admin import PolicyAdmin, PolicyInline
 from core.errors import ApplicationError
 
 from . import services
@@ -44,11 +44,6 @@ def validated_form(validator):
     return Form
 
 
-class VisibleAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return visible_to(request.user, super().get_queryset(request))
-
-
 def _service_action(func, done, **extra):
     def run(modeladmin, request, queryset):
         ok = 0
@@ -64,23 +59,32 @@ def _service_action(func, done, **extra):
     return run
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(PolicyInline, admin.TabularInline):
     model = CounterpartyContact
     extra = 0
+    policy_actions = {
+        "add": "governance.counterparty.contact_add",
+        "change": "governance.counterparty.contact_add",
+        "delete": "governance.counterparty.contact_add",
+    }
 
 
 @admin.register(Counterparty)
-class CounterpartyAdmin(VisibleAdmin):
+class CounterpartyAdmin(PolicyAdmin):
     list_display = ["name", "kind", "credit_code", "department", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "credit_code"]
     inlines = [ContactInline]
+    policy_actions = {
+        "add": "governance.counterparty.create",
+        "change": "governance.counterparty.change",
+    }
     # Same rules as the service (credit code required for outside institutions, …).
     form = validated_form(services._validate_counterparty)
 
 
 @admin.register(CooperationAgreement)
-class CooperationAgreementAdmin(VisibleAdmin):
+class CooperationAgreementAdmin(PolicyAdmin):
     service_arg = "agreement"
     list_display = [
         "reference",
@@ -107,6 +111,10 @@ class CooperationAgreementAdmin(VisibleAdmin):
     ]
     date_hierarchy = "ends_on"
     actions = ["submit", "approve"]
+    policy_actions = {
+        "add": "governance.agreement.create",
+        "change": "governance.agreement.change",
+    }
     form = validated_form(services._validate_agreement)
 
     @admin.display(description=_("status"))
@@ -141,7 +149,7 @@ class CooperationAgreementAdmin(VisibleAdmin):
 
 
 @admin.register(SharingRegistration)
-class SharingRegistrationAdmin(VisibleAdmin):
+class SharingRegistrationAdmin(PolicyAdmin):
     list_display = [
         "reference",
         "dataset",
@@ -156,12 +164,8 @@ class SharingRegistrationAdmin(VisibleAdmin):
     list_filter = ["state", "sharing_tier", "data_level", "is_bulk_one_time"]
     search_fields = ["reference", "dataset", "counterparty__name"]
     actions = ["approve"]
-
-    def has_add_permission(self, request):
-        return False  # registered through the page or the API, where coverage is checked
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    # Registered through the page or the API, where coverage is checked; decided by action.
+    policy_actions: dict[str, str] = {}
 
     @admin.action(description=_("Approve"))
     def approve(self, request, queryset):
@@ -180,7 +184,7 @@ class SharingRegistrationAdmin(VisibleAdmin):
 
 
 @admin.register(SharingLogEntry)
-class SharingLogEntryAdmin(VisibleAdmin):
+class SharingLogEntryAdmin(PolicyAdmin):
     list_display = [
         "logged_at",
         "counterparty_name",
@@ -194,70 +198,76 @@ class SharingLogEntryAdmin(VisibleAdmin):
     list_filter = ["sharing_tier", "data_level", "is_bulk_one_time", "counterparty"]
     search_fields = ["counterparty_name", "agreement_reference", "dataset"]
     date_hierarchy = "logged_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    policy_actions: dict[str, str] = {}  # append-only
 
 
 @admin.register(ContactRoleAssignment)
-class ContactRoleAssignmentAdmin(VisibleAdmin):
+class ContactRoleAssignmentAdmin(PolicyAdmin):
     list_display = ["role", "holder", "deputy", "scope", "valid_from", "valid_until"]
     list_filter = ["role", "department"]
     search_fields = ["holder__username", "holder__display_name", "deputy__display_name"]
     autocomplete_fields = ["holder", "deputy", "agreement"]
     form = validated_form(services._validate_assignment)
+    policy_actions = {
+        "add": "governance.contact_role.assign",
+        "change": "governance.contact_role.change",
+    }
 
     @admin.display(description=_("scope"))
     def scope(self, obj):
         return obj.scope_label
 
 
-class AttendeeInline(admin.TabularInline):
+_MEETING_RECORD = {
+    "add": "governance.meeting.change",
+    "change": "governance.meeting.change",
+    "delete": "governance.meeting.change",
+}
+
+
+class AttendeeInline(PolicyInline, admin.TabularInline):
     model = MeetingAttendee
     extra = 0
     autocomplete_fields = ["user"]
+    policy_actions = _MEETING_RECORD
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(PolicyInline, admin.TabularInline):
     model = MeetingDecision
     extra = 0
+    policy_actions = _MEETING_RECORD
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(PolicyInline, admin.TabularInline):
     model = ActionItem
     extra = 0
     fields = ["title", "owner", "due_on", "done_at"]
     readonly_fields = ["title", "owner", "due_on", "done_at"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False  # added on the meeting page, which puts the deadline on the engine
+    # Added on the meeting page, which puts the deadline on the engine.
+    policy_actions: dict[str, str] = {}
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(PolicyInline, admin.TabularInline):
     model = MeetingAttachment
     extra = 0
     readonly_fields = ["sha256", "uploaded_by", "uploaded_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    policy_actions: dict[str, str] = {}
 
 
 @admin.register(MeetingSchedule)
-class MeetingScheduleAdmin(VisibleAdmin):
+class MeetingScheduleAdmin(PolicyAdmin):
     list_display = ["title", "kind", "frequency", "month_in_period", "day_of_month", "is_active"]
     list_filter = ["kind", "frequency", "is_active"]
     filter_horizontal = ["default_attendees"]
+    policy_actions = {
+        "add": "governance.meeting_schedule.change",
+        "change": "governance.meeting_schedule.change",
+        "delete": "governance.meeting_schedule.change",
+    }
 
 
 @admin.register(Meeting)
-class MeetingAdmin(VisibleAdmin):
+class MeetingAdmin(PolicyAdmin):
     service_arg = "meeting"
     list_display = ["title", "kind", "scheduled_at", "state", "minutes_approved_at"]
     list_filter = ["kind", "state"]
@@ -266,6 +276,7 @@ class MeetingAdmin(VisibleAdmin):
     inlines = [AttendeeInline, DecisionInline, ActionItemInline, AttachmentInline]
     readonly_fields = ["minutes_approved_by", "minutes_approved_at", "invitations_sent_at"]
     actions = ["approve_minutes"]
+    policy_actions = {"add": "governance.meeting.create", "change": "governance.meeting.change"}
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -283,33 +294,34 @@ class MeetingAdmin(VisibleAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(VisibleAdmin):
+class ActionItemAdmin(PolicyAdmin):
     list_display = ["title", "meeting", "owner", "due_on", "done_at"]
     list_filter = ["done_at"]
     readonly_fields = ["meeting", "owner", "due_on", "done_at"]
-
-    def has_add_permission(self, request):
-        return False
+    policy_actions = {"change": "governance.action_item.complete"}
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(PolicyInline, admin.TabularInline):
     model = ObligationEvidence
     extra = 0
     readonly_fields = ["sha256", "attached_by", "attached_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False  # attached on the period page, which re-evaluates the period
+    # Attached on the period page, which re-evaluates the period; evidence is never deleted.
+    policy_actions: dict[str, str] = {}
 
 
 @admin.register(Obligation)
-class ObligationAdmin(VisibleAdmin):
+class ObligationAdmin(PolicyAdmin):
     list_display = ["code", "title", "frequency", "evidence_rule", "tracked_from", "is_active"]
     list_filter = ["frequency", "is_active"]
     search_fields = ["code", "title"]
+    policy_actions = {
+        "add": "governance.obligation.change",
+        "change": "governance.obligation.change",
+    }
 
 
 @admin.register(ObligationPeriod)
-class ObligationPeriodAdmin(VisibleAdmin):
+class ObligationPeriodAdmin(PolicyAdmin):
     list_display = ["obligation", "label", "starts_on", "ends_on", "state", "met_at"]
     list_filter = ["state", "obligation"]
     readonly_fields = [
@@ -325,6 +337,4 @@ class ObligationPeriodAdmin(VisibleAdmin):
         "missed_notified_at",
     ]
     inlines = [EvidenceInline]
-
-    def has_add_permission(self, request):
-        return False
+    policy_actions: dict[str, str] = {}

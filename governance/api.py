@@ -2,11 +2,11 @@
 every write through a service."""
 
 from django_filters import rest_framework as filters
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.policy import can_write
+from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
 
 from . import services
 from .models import (
@@ -20,13 +20,6 @@ from .models import (
     SharingLogEntry,
     SharingRegistration,
 )
-
-
-class WritersOnly(permissions.BasePermission):
-    """Auditors (and users without a role) read; they never write."""
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or can_write(request.user)
 
 
 class VisibleMixin:
@@ -64,7 +57,11 @@ class CounterpartySerializer(serializers.ModelSerializer):
 class CounterpartyViewSet(VisibleMixin, viewsets.ModelViewSet):
     queryset = Counterparty.objects.all()
     serializer_class = CounterpartySerializer
-    permission_classes = [permissions.IsAuthenticated, WritersOnly]
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "create": "governance.counterparty.create",
+        "partial_update": "governance.counterparty.change",
+    }
     filterset_fields = ["kind", "is_active"]
     search_fields = ["name", "short_name", "credit_code"]
     ordering_default = ["name"]
@@ -87,6 +84,10 @@ class CounterpartyViewSet(VisibleMixin, viewsets.ModelViewSet):
 class AgreementSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     counterparty_name = serializers.CharField(source="counterparty.name", read_only=True)
+    counterparty = VisiblePrimaryKeyRelatedField(queryset=Counterparty.objects.all())
+    parent = VisiblePrimaryKeyRelatedField(
+        queryset=CooperationAgreement.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = CooperationAgreement
@@ -147,7 +148,13 @@ class CommentSerializer(serializers.Serializer):
 class AgreementViewSet(VisibleMixin, viewsets.ModelViewSet):
     queryset = CooperationAgreement.objects.all()
     serializer_class = AgreementSerializer
-    permission_classes = [permissions.IsAuthenticated, WritersOnly]
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "create": "governance.agreement.create",
+        "partial_update": "governance.agreement.change",
+        "submit": "governance.agreement.submit",
+        "approve": "governance.agreement.approve",
+    }
     filterset_class = AgreementFilter
     search_fields = ["reference", "title", "counterparty__name"]
     ordering_default = ["ends_on", "reference"]
@@ -183,6 +190,11 @@ class AgreementViewSet(VisibleMixin, viewsets.ModelViewSet):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
+    counterparty = VisiblePrimaryKeyRelatedField(queryset=Counterparty.objects.all())
+    agreement = VisiblePrimaryKeyRelatedField(
+        queryset=CooperationAgreement.objects.all(), required=False, allow_null=True
+    )
+
     class Meta:
         model = SharingRegistration
         fields = [
@@ -227,7 +239,12 @@ class RegistrationViewSet(
 ):
     queryset = SharingRegistration.objects.all()
     serializer_class = RegistrationSerializer
-    permission_classes = [permissions.IsAuthenticated, WritersOnly]
+    permission_classes = [PolicyPermission]
+    # Who decides a waiting share (data authority or officer) is the service's rule.
+    policy_actions = {
+        "create": "governance.sharing.create",
+        "approve": "governance.sharing.authority_approve",
+    }
     filterset_fields = ["state", "counterparty", "agreement", "sharing_tier", "is_bulk_one_time"]
     ordering_default = ["-created_at"]
 
@@ -292,6 +309,9 @@ class SharingLogViewSet(VisibleMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ContactRoleSerializer(serializers.ModelSerializer):
+    agreement = VisiblePrimaryKeyRelatedField(
+        queryset=CooperationAgreement.objects.all(), required=False, allow_null=True
+    )
     holder_name = serializers.CharField(source="holder.__str__", read_only=True)
     deputy_name = serializers.CharField(source="deputy.__str__", read_only=True, default="")
 
@@ -315,21 +335,17 @@ class ContactRoleSerializer(serializers.ModelSerializer):
 class ContactRoleViewSet(VisibleMixin, viewsets.ModelViewSet):
     queryset = ContactRoleAssignment.objects.all()
     serializer_class = ContactRoleSerializer
-    permission_classes = [permissions.IsAuthenticated, WritersOnly]
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "create": "governance.contact_role.assign",
+        "partial_update": "governance.contact_role.change",
+    }
     filterset_fields = ["role", "holder", "department", "agreement"]
     ordering_default = ["role", "-valid_from"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return super().get_queryset().select_related("holder", "deputy")
-
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if request.method not in permissions.SAFE_METHODS:
-            from accounts.roles import Role
-
-            if not request.user.has_role(Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR):
-                self.permission_denied(request)
 
     def perform_create(self, serializer):
         serializer.instance = services.contact_role_assign(

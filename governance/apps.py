@@ -7,7 +7,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        from accounts.roles import Role, grant
+        from accounts.policy import ANY_ROLE, FIRM_WIDE, HANDLERS
         from audit.registry import audit_register
         from core.navigation import NavItem, register
         from deadlines.resolvers import register_deputy_resolver, register_role_resolver
@@ -42,33 +42,21 @@ class GovernanceConfig(AppConfig):
         register_deputy_resolver(resolvers.deputy_of)
         obligations.register_builtin_rules()
 
-        grant(Role.COMPLIANCE_OFFICER, "governance.*")
-        grant(
-            Role.INCIDENT_HANDLER,
-            "governance.view_counterparty",
-            "governance.view_counterpartycontact",
-            "governance.view_cooperationagreement",
-            "governance.view_contactroleassignment",
-        )
-
-        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR})
-        writers = frozenset(
-            {Role.COMPLIANCE_OFFICER, Role.INCIDENT_HANDLER, Role.STAFF, Role.ADMINISTRATOR}
-        )
+        officers = FIRM_WIDE
         for item in (
             NavItem("compliance", _("Compliance dashboard"), "governance:dashboard", officers, 10),
             NavItem(
                 "compliance",
                 _("Cooperation agreements"),
                 "governance:agreement-list",
-                officers | {Role.INCIDENT_HANDLER},
+                FIRM_WIDE | HANDLERS,
                 20,
             ),
             NavItem(
                 "compliance",
                 _("Sharing registrations"),
                 "governance:registration-list",
-                writers | {Role.AUDITOR},
+                ANY_ROLE,
                 30,
             ),
             NavItem("compliance", _("Meetings"), "governance:meeting-list", officers, 40),

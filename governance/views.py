@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from accounts.policy import can_write, sees_everything
 from core.errors import ApplicationError
 
@@ -209,7 +210,7 @@ def agreement_detail(request, pk):
             "deadlines": deadlines_for(agreement),
             "amendments": agreement.amendments.all(),
             "document_form": forms.DocumentForm(),
-            "can_write": can_write(request.user),
+            "can_write": policy.allows(request.user, "governance.agreement.change", agreement),
         },
     )
 
@@ -421,7 +422,8 @@ def meeting_detail(request, pk):
             "action_form": forms.ActionItemForm(
                 initial={"due_on": timezone.localdate() + datetime.timedelta(days=30)}
             ),
-            "can_write": can_write(request.user),
+            # The role in the meeting decides: its organiser (or an officer) writes the record.
+            "can_write": policy.allows(request.user, "governance.meeting.minutes", meeting),
         },
     )
 

@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.roles import Role
+from accounts.policy.drf import PolicyPermission
 from notifications.models import Outbox
 
 from . import selectors, services
@@ -94,14 +94,6 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfficersWrite(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        user = request.user
-        return user.has_role(Role.COMPLIANCE_OFFICER) or user.is_superuser
-
-
 class WebhookSubscriptionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -113,7 +105,12 @@ class WebhookSubscriptionViewSet(
 
     serializer_class = WebhookSubscriptionSerializer
     queryset = WebhookSubscription.objects.none()
-    permission_classes = [permissions.IsAuthenticated, OfficersWrite]
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "create": "integrations.subscription.create",
+        "enable": "integrations.subscription.change",
+        "disable": "integrations.subscription.change",
+    }
     filterset_fields = ["active"]
     ordering_fields = ["name", "created_at"]
     search_fields = ["name", "url"]

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.policy import can_write
+from accounts.policy.drf import PolicyPermission
 
 from . import selectors, services
 from .authentication import AlertSourceThrottle
@@ -140,17 +140,17 @@ class DismissSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class TriagePermission(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or can_write(request.user)
-
-
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The triage queue: promote an alert to an incident, merge it into one, or dismiss it."""
 
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()
-    permission_classes = [permissions.IsAuthenticated, TriagePermission]
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "promote": "integrations.alert.triage",
+        "merge": "integrations.alert.triage",
+        "dismiss": "integrations.alert.triage",
+    }
     filterset_fields = ["state", "severity", "source__slug"]
     ordering_fields = ["last_received_at", "received_at", "severity"]
     search_fields = ["title", "external_id"]

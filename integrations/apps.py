@@ -7,7 +7,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self):
-        from accounts.roles import Role, grant
+        from accounts.policy import AUDITORS, FIRM_WIDE, HANDLERS
         from audit.registry import audit_register
         from core.navigation import NavItem, register
 
@@ -20,15 +20,9 @@ class IntegrationsConfig(AppConfig):
         audit_register(models.PeriodExport)
         webhooks.connect()
 
-        grant(Role.COMPLIANCE_OFFICER, "integrations.*")
-
-        grant(Role.INCIDENT_HANDLER, "integrations.view_alert")
-
         register(NavItem("my", _("My API tokens"), "integrations:tokens", frozenset(), 50))
-        triage = frozenset(
-            {Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
-        )
+        triage = HANDLERS | AUDITORS
         register(NavItem("incidents", _("Alert triage"), "integrations:alert-queue", triage, 13))
-        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR})
+        officers = FIRM_WIDE
         register(NavItem("compliance", _("Webhooks"), "integrations:webhooks", officers, 80))
         register(NavItem("audit", _("Period export"), "integrations:export", officers, 50))

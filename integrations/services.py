@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.policy import can_write, sees_everything
-from accounts.roles import Role
+from accounts import policy
 from audit.context import acting_as
 from core.errors import ApplicationError
 from notifications.models import Outbox, WebhookEndpoint
@@ -73,8 +72,7 @@ def token_create(*, user, name: str, scope: str, expires_at=None) -> tuple[ApiTo
 
 def token_revoke(*, token: ApiToken, actor) -> ApiToken:
     """The owner revokes their token (an administrator may revoke anyone's)."""
-    if token.user_id != actor.pk and not actor.is_superuser:
-        raise ApplicationError(_("You can revoke only your own tokens."))
+    policy.require(actor, "integrations.token.revoke", token)
     with transaction.atomic(), acting_as(actor):
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is not None:
@@ -163,12 +161,6 @@ def receipts_prune(*, now=None) -> int:
     return deleted
 
 
-def _require_triager(actor, alert):
-    visible = Alert.objects.visible_to(actor).filter(pk=alert.pk).exists()
-    if not can_write(actor) or not visible:
-        raise ApplicationError(_("Only incident handlers and officers triage alerts."))
-
-
 def _lock_new(alert) -> Alert:
     alert = Alert.objects.select_for_update().select_related("source").get(pk=alert.pk)
     if alert.state != Alert.State.NEW:
@@ -201,7 +193,7 @@ def alert_promote(
     from incidents import services as incident_services
     from incidents.models import Incident
 
-    _require_triager(actor, alert)
+    policy.require(actor, "integrations.alert.triage", alert)
     with transaction.atomic(), acting_as(actor):
         alert = _lock_new(alert)
         category = category or alert.category or alert.source.default_category
@@ -234,7 +226,7 @@ def alert_merge(*, alert: Alert, incident, actor) -> Alert:
     from incidents import services as incident_services
     from incidents.models import Incident
 
-    _require_triager(actor, alert)
+    policy.require(actor, "integrations.alert.triage", alert)
     with transaction.atomic(), acting_as(actor):
         alert = _lock_new(alert)
         if not Incident.objects.visible_to(actor).filter(pk=incident.pk).exists():
@@ -255,10 +247,10 @@ def alert_merge(*, alert: Alert, incident, actor) -> Alert:
 
 
 def alert_dismiss(*, alert: Alert, actor, reason: str) -> Alert:
+    policy.require(actor, "integrations.alert.triage", alert)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for dismissing the alert."))
-    _require_triager(actor, alert)
     with transaction.atomic(), acting_as(actor):
         alert = _lock_new(alert)
         alert.state = Alert.State.DISMISSED
@@ -270,11 +262,6 @@ def alert_dismiss(*, alert: Alert, actor, reason: str) -> Alert:
 
 
 # --- Webhook subscriptions ------------------------------------------------------------------
-
-
-def _require_officer(actor):
-    if not (actor.has_role(Role.COMPLIANCE_OFFICER) or actor.is_superuser):
-        raise ApplicationError(_("Only compliance officers manage webhook subscriptions."))
 
 
 def _clean_subscription(*, name: str, url: str, events) -> tuple[str, str, list[str]]:
@@ -300,7 +287,7 @@ def _clean_subscription(*, name: str, url: str, events) -> tuple[str, str, list[
 
 
 def subscription_create(*, actor, name: str, url: str, events) -> WebhookSubscription:
-    _require_officer(actor)
+    policy.require(actor, "integrations.subscription.create")
     name, url, events = _clean_subscription(name=name, url=url, events=events)
     with transaction.atomic(), acting_as(actor):
         subscription = WebhookSubscription(name=name, url=url, events=events, owner=actor)
@@ -320,7 +307,7 @@ def subscription_create(*, actor, name: str, url: str, events) -> WebhookSubscri
 def subscription_update(
     *, subscription: WebhookSubscription, actor, name: str, url: str, events
 ) -> WebhookSubscription:
-    _require_officer(actor)
+    policy.require(actor, "integrations.subscription.change", subscription)
     name, url, events = _clean_subscription(name=name, url=url, events=events)
     with transaction.atomic(), acting_as(actor):
         subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
@@ -334,7 +321,7 @@ def subscription_set_active(
     *, subscription: WebhookSubscription, actor, active: bool, reason: str = ""
 ) -> WebhookSubscription:
     """Enable or disable by hand; re-enabling forgets earlier failures."""
-    _require_officer(actor)
+    policy.require(actor, "integrations.subscription.change", subscription)
     with transaction.atomic(), acting_as(actor):
         subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
         subscription.active = active
@@ -405,13 +392,12 @@ MAX_EXPORT_DAYS = 3660
 
 def period_export(*, actor, date_from, date_to, out) -> PeriodExport:
     """Write the period's archive to `out` (a path) and record who took it and its hash."""
+    policy.require(actor, "integrations.period.export")
     if date_from is None or date_to is None or date_from > date_to:
         raise ApplicationError(_("The period must start on or before its last day."))
     if (date_to - date_from).days > MAX_EXPORT_DAYS:
         raise ApplicationError(_("Export at most ten years at a time."))
-    if actor is not None and not sees_everything(actor):
-        raise ApplicationError(_("Only auditors, compliance officers and administrators export."))
-    who = actor.get_username() if actor is not None else ""
+    who = actor.get_username() if policy.person(actor) is not None else ""
     manifest = exports.write_export(out, date_from=date_from, date_to=date_to, generated_by=who)
     sha = hashlib.sha256()
     size = 0
@@ -421,7 +407,7 @@ def period_export(*, actor, date_from, date_to, out) -> PeriodExport:
             size += len(block)
     with transaction.atomic(), acting_as(actor):
         return PeriodExport.objects.create(
-            requested_by=actor,
+            requested_by=policy.person(actor),
             date_from=date_from,
             date_to=date_to,
             sha256=sha.hexdigest(),

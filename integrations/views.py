@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.policy import can_write, sees_everything
-from accounts.roles import Role
+from accounts import policy
+from accounts.policy import sees_everything
 from core.errors import ApplicationError
 
 from . import selectors, services
@@ -158,7 +158,8 @@ def alert_detail(request, pk):
         {
             "alert": alert,
             "forms": forms,
-            "can_act": can_write(request.user) and alert.state == Alert.State.NEW,
+            "can_act": policy.allows(request.user, "integrations.alert.triage", alert)
+            and alert.state == Alert.State.NEW,
             "payload": json.dumps(alert.payload, ensure_ascii=False, indent=2, sort_keys=True),
         },
     )
@@ -168,7 +169,7 @@ def alert_detail(request, pk):
 
 
 def _officer(user) -> bool:
-    return user.has_role(Role.COMPLIANCE_OFFICER) or user.is_superuser
+    return policy.allows(user, "integrations.subscription.change")
 
 
 @login_required

@@ -7,17 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from accounts.roles import Role, grant
         from audit.registry import audit_register
         from core.navigation import NavItem, register
 
         from .models import WebhookEndpoint
 
         audit_register(WebhookEndpoint, exclude_fields=["secret"])
-        grant(
-            Role.COMPLIANCE_OFFICER,
-            "notifications.view_outbox",
-            "notifications.change_outbox",
-            "notifications.*_webhookendpoint",
-        )
         register(NavItem("my", _("Notifications"), "notifications:inbox", frozenset(), 30))

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.policy.admin import PolicyAdmin, PolicyInline
+
 from .models import (
     Choice,
     Course,
@@ -13,32 +15,37 @@ from .models import (
 from .richtext import sanitize_html
 
 
-class VisibleAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return self.model.objects.visible_to(request.user)
-
-
 @admin.register(TrainingPlan)
-class PlanAdmin(VisibleAdmin):
+class PlanAdmin(PolicyAdmin):
     list_display = ["year", "title", "status", "approved_by", "approved_at"]
     list_filter = ["status"]
     # Approval runs the coverage check: it is done on the plan page, never by editing the field.
     readonly_fields = ["status", "approved_by", "approved_at", "created_by"]
+    policy_actions = {"add": "training.plan.create", "change": "training.plan.create"}
 
 
-class MaterialInline(admin.StackedInline):
+_CONTENT = {
+    "add": "training.course.create",
+    "change": "training.course.create",
+    "delete": "training.course.create",
+}
+
+
+class MaterialInline(PolicyInline, admin.StackedInline):
     model = CourseMaterial
     extra = 0
+    policy_actions = _CONTENT
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(PolicyAdmin):
     list_display = ["title", "plan", "due_date", "status", "pass_mark", "max_attempts"]
     list_filter = ["status", "plan"]
     search_fields = ["title"]
     filter_horizontal = ["audience_roles", "audience_departments", "audience_users"]
     readonly_fields = ["status", "published_at", "generation_task_id"]
     inlines = [MaterialInline]
+    policy_actions = {"add": "training.course.create", "change": "training.course.create"}
 
     def save_formset(self, request, form, formset, change):
         for obj in formset.save(commit=False):
@@ -50,20 +57,22 @@ class CourseAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(PolicyInline, admin.TabularInline):
     model = Choice
     extra = 0
+    policy_actions = _CONTENT
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(PolicyAdmin):
     list_display = ["text", "course", "kind", "position"]
     list_filter = ["kind", "course"]
     inlines = [ChoiceInline]
+    policy_actions = _CONTENT
 
 
 @admin.register(TrainingAssignment)
-class AssignmentAdmin(VisibleAdmin):
+class AssignmentAdmin(PolicyAdmin):
     list_display = ["course", "user", "status", "due_date", "best_score", "attempts_used"]
     list_filter = ["status", "course"]
     search_fields = ["user__username", "user__display_name", "course__title"]
@@ -76,16 +85,19 @@ class AssignmentAdmin(VisibleAdmin):
         "attempts_used",
         "reminders_scheduled",
     ]
+    policy_actions = {"change": "training.assignment.grant_attempts"}
 
 
 @admin.register(TrainingFeedback)
-class FeedbackAdmin(VisibleAdmin):
+class FeedbackAdmin(PolicyAdmin):
     list_display = ["assignment", "rating", "created_at"]
     list_filter = ["rating"]
     raw_id_fields = ["assignment"]
+    policy_actions: dict[str, str] = {}  # the trainee's own words
 
 
 @admin.register(TrainingEvaluation)
-class EvaluationAdmin(VisibleAdmin):
+class EvaluationAdmin(PolicyAdmin):
     list_display = ["plan", "evaluated_by", "created_at"]
     readonly_fields = ["figures"]
+    policy_actions = {"add": "training.evaluation.record", "change": "training.evaluation.record"}

@@ -7,21 +7,20 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
-        from accounts.roles import Role, grant
+        from accounts.policy import FIRM_WIDE, HANDLERS
         from core.navigation import NavItem, register
 
         from . import auditing, demo, obligations  # noqa: F401  (audit, demo, evidence rules)
 
-        grant(Role.COMPLIANCE_OFFICER, "training.*")
         register(NavItem("my", _("My trainings"), "training:my", frozenset(), 20))
-        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR})
+        officers = FIRM_WIDE
         register(NavItem("compliance", _("Training plans"), "training:plans", officers, 50))
         register(
             NavItem(
                 "compliance",
                 _("Emergency drills"),
                 "training:drills",
-                officers | {Role.INCIDENT_HANDLER},
+                FIRM_WIDE | HANDLERS,
                 55,
             )
         )

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.policy import can_write, sees_everything
+from accounts import policy
+from accounts.policy import sees_everything
 
 from . import pdf, selectors, services
 from .forms import DrillCompleteForm, DrillForm, FindingForm, ObjectiveResultForm, ReasonForm
@@ -56,7 +57,10 @@ def drill_detail(request, pk):
             "finding_form": FindingForm(drill=drill),
             "complete_form": DrillCompleteForm(),
             "reason_form": ReasonForm(),
-            "can_write": can_write(request.user),
+            # The role in the drill decides: the coordinator (or an officer) runs it, participants
+            # record findings, observers watch.
+            "can_write": policy.allows(request.user, "training.drill.assess", drill),
+            "can_record": policy.allows(request.user, "training.drill.finding_add", drill),
         },
     )
 

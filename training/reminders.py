@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
 
@@ -58,7 +59,7 @@ def _schedule(assignment_ids: list[int]) -> int:
             title=_("Training due: %(course)s") % {"course": a.course.title},
             calendar_confirmed=True,
             url=reverse("training:assignment", args=[a.pk]),
-            actor=None,
+            actor=policy.SYSTEM,  # generation and the sweep run for nobody
         )
     TrainingAssignment.objects.filter(pk__in=[a.pk for a in rows]).update(reminders_scheduled=True)
     return len(rows)
@@ -108,7 +109,10 @@ def assignment_completed(*, assignment: TrainingAssignment) -> None:
     for d in deadline_services.deadlines_for(assignment, kind=ASSIGNMENT_KIND).filter(
         state=Deadline.State.OPEN
     ):
-        deadline_services.deadline_meet(deadline=d, met_at=assignment.completed_at, actor=None)
+        # The engine's bookkeeping after the trainee's own (already authorised) completion.
+        deadline_services.deadline_meet(
+            deadline=d, met_at=assignment.completed_at, actor=policy.SYSTEM
+        )
 
 
 # --- drills ------------------------------------------------------------------------------
@@ -118,7 +122,7 @@ def _drill_deadlines(drill):
     return deadline_services.deadlines_for(drill, kind=DRILL_KIND).filter(state=Deadline.State.OPEN)
 
 
-def drill_planned(*, drill) -> None:
+def drill_planned(*, drill, actor) -> None:
     deadline_services.deadline_create(
         subject=drill,
         kind=DRILL_KIND,
@@ -127,7 +131,7 @@ def drill_planned(*, drill) -> None:
         title=_("Emergency drill: %(title)s") % {"title": drill.title},
         calendar_confirmed=True,
         url=reverse("training:drill", args=[drill.pk]),
-        actor=drill.created_by,
+        actor=actor,
     )
 
 
@@ -140,14 +144,14 @@ def drill_rescheduled(*, drill, reason: str, actor) -> None:
 
 def drill_started(*, drill) -> None:
     for d in _drill_deadlines(drill):
-        deadline_services.deadline_meet(deadline=d, met_at=drill.started_at, actor=None)
+        deadline_services.deadline_meet(deadline=d, met_at=drill.started_at, actor=policy.SYSTEM)
 
 
 def drill_completed(*, drill) -> None:
     """The obligations calendar reads completed drills through its evidence rule
     (training/obligations.py); nothing is left open on the engine."""
     for d in _drill_deadlines(drill):
-        deadline_services.deadline_meet(deadline=d, met_at=drill.completed_at, actor=None)
+        deadline_services.deadline_meet(deadline=d, met_at=drill.completed_at, actor=policy.SYSTEM)
 
 
 def drill_cancelled(*, drill, reason: str, actor) -> None:

@@ -16,11 +16,13 @@ from .core import (
     PolicyDenied,
     actions,
     allows,
+    person,
     require,
     rule,
 )
 from .roles import (
     ADMIN_SITE,
+    ADMINISTRATORS,
     ANY_ROLE,
     AUDITORS,
     FIRM_WIDE,
@@ -35,9 +37,13 @@ from .visibility import VisibleQuerySet, can_see, can_write, sees_everything, vi
 
 # Each module registers its rules when imported.
 from . import ground  # noqa: E402,F401  isort: skip
+from . import governance  # noqa: E402,F401  isort: skip
+from . import integrations  # noqa: E402,F401  isort: skip
+from . import training  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "ADMIN_SITE",
+    "ADMINISTRATORS",
     "ANY_ROLE",
     "AUDITORS",
     "FIRM_WIDE",
@@ -50,6 +56,7 @@ __all__ = [
     "VisibleQuerySet",
     "actions",
     "allows",
+    "person",
     "can_see",
     "can_write",
     "has_any",

@@ -26,6 +26,13 @@ class _System:
 
 SYSTEM = _System()
 
+
+def person(actor):
+    """The user to record as having done something (created_by, requested_by): None when the
+    system acted."""
+    return None if actor is SYSTEM else actor
+
+
 Predicate = Callable[..., bool]
 
 

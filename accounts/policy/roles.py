@@ -10,6 +10,7 @@ FIRM_WIDE = frozenset(FIRM_WIDE_ROLES)
 # Every role that may change something (auditors read only).
 WRITERS = frozenset(set(Role) - {Role.AUDITOR})
 ANY_ROLE = frozenset(Role)
+ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 ADMIN_SITE = frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR})
 
 

@@ -19,8 +19,6 @@ from .common import (
     DUE_HOUR,
     _full_clean,
     _next_reference,
-    _require_officer,
-    _require_writer,
     _sha256,
     local_datetime,
 )
@@ -85,8 +83,6 @@ __all__ = [
     "DUE_HOUR",
     "_full_clean",
     "_next_reference",
-    "_require_officer",
-    "_require_writer",
     "_sha256",
     "local_datetime",
     "_validate_counterparty",

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from audit.context import acting_as
 from core.errors import ApplicationError
 from core.uploads import check_upload
@@ -21,8 +22,6 @@ from .common import (
     AGREEMENT_EXPIRY_KIND,
     _full_clean,
     _next_reference,
-    _require_officer,
-    _require_writer,
     _sha256,
     local_datetime,
 )
@@ -94,7 +93,7 @@ def _validate_agreement(a: CooperationAgreement):
 
 
 def agreement_create(*, actor=None, reference: str = "", document=None, **fields):
-    _require_writer(actor)
+    policy.require(actor, "governance.agreement.create")
     unknown = set(fields) - AGREEMENT_FIELDS
     if unknown:
         raise ApplicationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
@@ -118,7 +117,7 @@ def agreement_create(*, actor=None, reference: str = "", document=None, **fields
 
 def agreement_update(*, agreement: CooperationAgreement, actor=None, **fields):
     """Edit a draft (or returned) agreement; an approved one changes only through an amendment."""
-    _require_writer(actor)
+    policy.require(actor, "governance.agreement.change", agreement)
     unknown = set(fields) - AGREEMENT_FIELDS
     if unknown:
         raise ApplicationError(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
@@ -139,7 +138,7 @@ def agreement_update(*, agreement: CooperationAgreement, actor=None, **fields):
 
 def agreement_attach_document(*, agreement: CooperationAgreement, file, signed_on=None, actor=None):
     """Store the signed document and its SHA-256 (so a later copy can be checked against it)."""
-    _require_writer(actor)
+    policy.require(actor, "governance.agreement.document", agreement)
     if agreement.terminated_on:
         raise ApplicationError(_("A terminated agreement cannot receive a new document."))
     if agreement.approval_state == CooperationAgreement.Approval.APPROVED and agreement.document:
@@ -157,7 +156,7 @@ def agreement_attach_document(*, agreement: CooperationAgreement, file, signed_o
 
 
 def agreement_submit(*, agreement: CooperationAgreement, actor=None):
-    _require_writer(actor)
+    policy.require(actor, "governance.agreement.submit", agreement)
     if agreement.approval_state not in (
         CooperationAgreement.Approval.DRAFT,
         CooperationAgreement.Approval.REJECTED,
@@ -176,7 +175,7 @@ def agreement_submit(*, agreement: CooperationAgreement, actor=None):
 def agreement_approve(*, agreement: CooperationAgreement, actor, comment: str = ""):
     """A compliance officer approves; the expiry deadline then runs on the engine. An approved
     amendment renews its parent: the parent's expiry reminders stop."""
-    _require_officer(actor, _("approve an agreement"))
+    policy.require(actor, "governance.agreement.approve", agreement)
     if agreement.approval_state != CooperationAgreement.Approval.SUBMITTED:
         raise ApplicationError(_("Only an agreement submitted for approval can be approved."))
     if agreement.owner_id == actor.pk:
@@ -205,7 +204,7 @@ def agreement_approve(*, agreement: CooperationAgreement, actor, comment: str = 
 
 
 def agreement_return(*, agreement: CooperationAgreement, actor, comment: str):
-    _require_officer(actor, _("return an agreement"))
+    policy.require(actor, "governance.agreement.return", agreement)
     if agreement.approval_state != CooperationAgreement.Approval.SUBMITTED:
         raise ApplicationError(_("Only an agreement submitted for approval can be returned."))
     if not comment.strip():
@@ -220,7 +219,7 @@ def agreement_return(*, agreement: CooperationAgreement, actor, comment: str):
 def agreement_terminate(
     *, agreement: CooperationAgreement, actor, reason: str, on: datetime.date | None = None
 ):
-    _require_officer(actor, _("terminate an agreement"))
+    policy.require(actor, "governance.agreement.terminate", agreement)
     if agreement.terminated_on:
         raise ApplicationError(_("This agreement is already terminated."))
     if not reason.strip():

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from core.errors import ApplicationError
 
 AGREEMENT_EXPIRY_KIND = "governance.agreement.expiry"
@@ -29,18 +28,6 @@ def _full_clean(instance, exclude=None):
             label = str(instance._meta.get_field(field).verbose_name) if field != "__all__" else ""
             messages.extend(f"{label}: {e}" if label else e for e in errors)
         raise ApplicationError("；".join(messages) if messages else _("Invalid data."))
-
-
-def _require_writer(actor):
-    from accounts.policy import can_write
-
-    if actor is not None and not can_write(actor):
-        raise ApplicationError(_("You may read these records but not change them."))
-
-
-def _require_officer(actor, what):
-    if actor is None or not (actor.has_role(Role.COMPLIANCE_OFFICER) or actor.is_superuser):
-        raise ApplicationError(_("Only a compliance officer may %(what)s.") % {"what": what})
 
 
 def _sha256(file) -> str:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import Department
 from audit.context import acting_as
 from core.errors import ApplicationError
@@ -15,7 +16,7 @@ from ..models import (
     ContactRoleAssignment,
     CooperationAgreement,
 )
-from .common import _full_clean, _require_writer
+from .common import _full_clean
 
 # Department contacts are held for a department of the matching kind.
 DEPARTMENT_KIND_FOR_ROLE = {
@@ -80,7 +81,7 @@ def contact_role_assign(
     notes: str = "",
     actor=None,
 ) -> ContactRoleAssignment:
-    _require_writer(actor)
+    policy.require(actor, "governance.contact_role.assign")
     assignment = ContactRoleAssignment(
         role=role,
         holder=holder,
@@ -98,7 +99,7 @@ def contact_role_assign(
 
 
 def contact_role_update(*, assignment: ContactRoleAssignment, actor=None, **fields):
-    _require_writer(actor)
+    policy.require(actor, "governance.contact_role.change", assignment)
     allowed = {"holder", "deputy", "valid_from", "valid_until", "notes"}
     unknown = set(fields) - allowed
     if unknown:

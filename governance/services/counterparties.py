@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import Department
 from audit.context import acting_as
 from core.errors import ApplicationError
@@ -11,7 +12,7 @@ from ..models import (
     Counterparty,
     CounterpartyContact,
 )
-from .common import _full_clean, _require_writer
+from .common import _full_clean
 
 
 def _validate_counterparty(cp: Counterparty):
@@ -40,7 +41,7 @@ def counterparty_create(
     notes: str = "",
     actor=None,
 ) -> Counterparty:
-    _require_writer(actor)
+    policy.require(actor, "governance.counterparty.create")
     cp = Counterparty(
         kind=kind,
         name=name.strip(),
@@ -57,7 +58,7 @@ def counterparty_create(
 
 
 def counterparty_update(*, counterparty: Counterparty, actor=None, **fields) -> Counterparty:
-    _require_writer(actor)
+    policy.require(actor, "governance.counterparty.change", counterparty)
     allowed = {"kind", "name", "credit_code", "department", "short_name", "address", "notes"}
     allowed |= {"is_active"}
     unknown = set(fields) - allowed
@@ -81,7 +82,7 @@ def counterparty_contact_add(
     is_security_contact: bool = False,
     actor=None,
 ) -> CounterpartyContact:
-    _require_writer(actor)
+    policy.require(actor, "governance.counterparty.contact_add", counterparty)
     if not (phone or email):
         raise ApplicationError(_("A contact needs a phone number or an e-mail address."))
     contact = CounterpartyContact(

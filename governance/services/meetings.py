@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from accounts import policy
 from audit.context import acting_as
 from core.errors import ApplicationError
 from core.uploads import check_upload
@@ -30,8 +31,6 @@ from ..models import (
 from .common import (
     ACTION_ITEM_KIND,
     _full_clean,
-    _require_officer,
-    _require_writer,
     _sha256,
     local_datetime,
 )
@@ -123,7 +122,7 @@ def meeting_create(
     duration_minutes: int = 90,
     actor=None,
 ) -> Meeting:
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.create")
     meeting = Meeting(
         kind=kind,
         title=title,
@@ -148,7 +147,7 @@ def _require_unlocked(meeting: Meeting):
 
 
 def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.change", meeting)
     _require_unlocked(meeting)
     allowed = {"title", "scheduled_at", "agenda", "location", "duration_minutes"}
     unknown = set(fields) - allowed
@@ -166,7 +165,7 @@ def meeting_update(*, meeting: Meeting, actor=None, **fields) -> Meeting:
 
 
 def meeting_set_attendees(*, meeting: Meeting, users, actor=None) -> Meeting:
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.change", meeting)
     _require_unlocked(meeting)
     wanted = {u.pk: u for u in users}
     with transaction.atomic(), acting_as(actor):
@@ -214,7 +213,7 @@ def meeting_ics(meeting: Meeting, *, method: str = "REQUEST") -> bytes:
 def meeting_send_invitations(*, meeting: Meeting, actor=None) -> int:
     """E-mail every attendee an ICS invitation (a new sequence number each time, so calendars
     update the event instead of adding a second one)."""
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.invite", meeting)
     if meeting.state != Meeting.State.PLANNED:
         raise ApplicationError(_("Invitations go out only for a planned meeting."))
     recipients = [a.user.email for a in meeting.attendees.select_related("user") if a.user.email]
@@ -249,7 +248,7 @@ def meeting_record_held(
     *, meeting: Meeting, present, held_at: datetime.datetime | None = None, actor=None
 ) -> Meeting:
     """Mark the meeting held and who was present; everyone else invited was absent."""
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.change", meeting)
     _require_unlocked(meeting)
     if meeting.state == Meeting.State.CANCELLED:
         raise ApplicationError(_("A cancelled meeting cannot be recorded as held."))
@@ -275,7 +274,7 @@ def meeting_record_held(
 
 
 def meeting_cancel(*, meeting: Meeting, actor=None) -> Meeting:
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.change", meeting)
     if meeting.state != Meeting.State.PLANNED:
         raise ApplicationError(_("Only a planned meeting can be cancelled."))
     with transaction.atomic(), acting_as(actor):
@@ -285,7 +284,7 @@ def meeting_cancel(*, meeting: Meeting, actor=None) -> Meeting:
 
 
 def meeting_minutes_save(*, meeting: Meeting, minutes: str, actor=None) -> Meeting:
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.minutes", meeting)
     _require_unlocked(meeting)
     with transaction.atomic(), acting_as(actor):
         meeting.minutes = sanitise_minutes(minutes)
@@ -294,7 +293,7 @@ def meeting_minutes_save(*, meeting: Meeting, minutes: str, actor=None) -> Meeti
 
 
 def meeting_decision_add(*, meeting: Meeting, text: str, actor=None) -> MeetingDecision:
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.minutes", meeting)
     _require_unlocked(meeting)
     if not text.strip():
         raise ApplicationError(_("A decision needs its text."))
@@ -304,7 +303,7 @@ def meeting_decision_add(*, meeting: Meeting, text: str, actor=None) -> MeetingD
 
 
 def meeting_attachment_add(*, meeting: Meeting, file, actor) -> MeetingAttachment:
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.minutes", meeting)
     _require_unlocked(meeting)
     check_upload(file, kinds=MEETING_ATTACHMENT_KINDS)
     with transaction.atomic(), acting_as(actor):
@@ -318,7 +317,7 @@ def meeting_attachment_add(*, meeting: Meeting, file, actor) -> MeetingAttachmen
 
 def meeting_minutes_approve(*, meeting: Meeting, actor) -> Meeting:
     """A compliance officer approves the minutes; from then on they and the record are locked."""
-    _require_officer(actor, _("approve minutes"))
+    policy.require(actor, "governance.meeting.minutes_approve", meeting)
     _require_unlocked(meeting)
     if meeting.state != Meeting.State.HELD:
         raise ApplicationError(_("Only the minutes of a held meeting can be approved."))
@@ -336,7 +335,7 @@ def action_item_add(
 ) -> ActionItem:
     """An action item with its deadline on the engine (reminders to the owner, then their
     manager once overdue)."""
-    _require_writer(actor)
+    policy.require(actor, "governance.meeting.action_item_add", meeting)
     _require_unlocked(meeting)
     if due_on < today_local():
         raise ApplicationError(_("An action item cannot be due in the past."))
@@ -358,7 +357,7 @@ def action_item_add(
 
 
 def action_item_complete(*, item: ActionItem, actor=None) -> ActionItem:
-    _require_writer(actor)
+    policy.require(actor, "governance.action_item.complete", item)
     if item.done_at:
         raise ApplicationError(_("This action item is already done."))
     from deadlines.models import Deadline

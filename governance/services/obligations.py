@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.roles import Role
 from audit.context import acting_as
 from core.errors import ApplicationError
@@ -21,7 +22,7 @@ from ..models import (
     ObligationPeriod,
     today_local,
 )
-from .common import _require_officer, _sha256, local_datetime
+from .common import _sha256, local_datetime
 
 
 def obligation_periods_ensure(*, today: datetime.date | None = None) -> int:
@@ -152,7 +153,7 @@ def obligation_evidence_attach(
     actor,
 ) -> ObligationEvidence:
     """An officer attaches evidence by hand (e.g. a drill report before drills are tracked)."""
-    _require_officer(actor, _("attach evidence"))
+    policy.require(actor, "governance.obligation.evidence")
     if not description.strip():
         raise ApplicationError(_("Describe the evidence."))
     if not (url or file):

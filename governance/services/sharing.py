@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import Department
 from audit.context import acting_as
 from core.errors import ApplicationError
@@ -20,7 +21,7 @@ from ..models import (
     SharingTier,
     today_local,
 )
-from .common import _full_clean, _next_reference, _require_officer, _require_writer
+from .common import _full_clean, _next_reference
 
 
 def _coverage_error(*, agreement, counterparty, level, tier, on) -> str | None:
@@ -67,7 +68,7 @@ def sharing_registration_create(
     """Register a share. Refused unless an agreement in force with that counterparty covers the
     data level and tier. Strictly restricted data waits for the data-authority department; a bulk
     one-time share waits for a compliance officer; anything else is approved and logged now."""
-    _require_writer(actor)
+    policy.require(actor, "governance.sharing.create", agreement)
     planned_on = planned_on or today_local()
     if sharing_tier not in SharingTier.values:
         raise ApplicationError(_("Unknown sharing tier."))
@@ -148,7 +149,7 @@ def sharing_registration_authority_approve(
     *, registration: SharingRegistration, actor, comment: str = ""
 ):
     """Case-by-case approval of strictly restricted data by the data-authority department."""
-    _require_writer(actor)
+    policy.require(actor, "governance.sharing.authority_approve", registration)
     if registration.state != SharingRegistration.State.AWAITING_AUTHORITY:
         raise ApplicationError(
             _("This registration is not waiting for the data-authority department.")
@@ -178,7 +179,7 @@ def sharing_registration_authority_approve(
 
 def sharing_registration_approve(*, registration: SharingRegistration, actor, comment: str = ""):
     """A compliance officer approves a flagged bulk one-time share."""
-    _require_officer(actor, _("approve a bulk share"))
+    policy.require(actor, "governance.sharing.approve", registration)
     if registration.state != SharingRegistration.State.AWAITING_APPROVAL:
         raise ApplicationError(_("This registration is not waiting for compliance approval."))
     if actor.pk == registration.requested_by_id:
@@ -196,14 +197,14 @@ def sharing_registration_approve(*, registration: SharingRegistration, actor, co
 
 
 def sharing_registration_refuse(*, registration: SharingRegistration, actor, reason: str):
-    _require_writer(actor)
+    policy.require(actor, "governance.sharing.refuse", registration)
     S = SharingRegistration.State
     if registration.state not in (S.AWAITING_AUTHORITY, S.AWAITING_APPROVAL):
         raise ApplicationError(_("Only a registration waiting for approval can be refused."))
     if registration.state == S.AWAITING_AUTHORITY and not _is_data_authority(actor):
         raise ApplicationError(_("Only the data-authority department decides on this share."))
     if registration.state == S.AWAITING_APPROVAL:
-        _require_officer(actor, _("refuse a bulk share"))
+        policy.require(actor, "governance.sharing.refuse_bulk", registration)
     if not reason.strip():
         raise ApplicationError(_("Say why the share is refused."))
     with transaction.atomic(), acting_as(actor):

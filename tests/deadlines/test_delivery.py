@@ -10,6 +10,7 @@ import pytest
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from accounts.policy import SYSTEM
 from deadlines import services
 from deadlines.models import Deadline
 from deadlines.seeding import ensure_kind
@@ -40,6 +41,7 @@ def due_deadlines(n, *, channels, subject, users):
             title=f"报告 {i}",
             url=f"/x/{i}/",
             now=created_at,
+            actor=SYSTEM,
         )
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.policy import SYSTEM
 from deadlines import services
 from deadlines.models import Deadline
 
@@ -16,21 +17,24 @@ def mine_and_others(report_kind, department, handler, staff):
     overdue = services.deadline_create(
         subject=department, kind=report_kind, due_at=now - timedelta(hours=1), owner=handler,
         title="首报逾期", now=now - timedelta(days=1),
+        actor=SYSTEM,
     )  # fmt: skip
     soon = services.deadline_create(
         subject=department, kind=report_kind, due_at=now + timedelta(hours=3), owner=handler,
         title="续报", calendar_confirmed=False,
+        actor=SYSTEM,
     )  # fmt: skip
     other = services.deadline_create(
         subject=department, kind=report_kind, due_at=now + timedelta(days=3), owner=staff,
         title="别人的",
+        actor=SYSTEM,
     )  # fmt: skip
     return overdue, soon, other
 
 
 def test_mine_lists_only_my_open_deadlines(client_for, handler, mine_and_others):
     overdue, soon, other = mine_and_others
-    services.deadline_meet(deadline=overdue)
+    services.deadline_meet(deadline=overdue, actor=SYSTEM)
     response = client_for(handler).get(reverse("deadlines:mine"))
     assert response.status_code == 200
     body = response.content.decode()

@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from accounts.policy import SYSTEM
 from core.errors import ApplicationError
 from deadlines import resolvers, services
 from deadlines.calendar import SHANGHAI
@@ -72,17 +73,24 @@ def test_create_skips_steps_already_past(report_kind, department, handler):
 
 def test_unknown_kind_and_naive_due_are_application_errors(report_kind, department):
     with pytest.raises(ApplicationError):
-        services.deadline_create(subject=department, kind="nope", due_at=NOW)
+        services.deadline_create(subject=department, kind="nope", due_at=NOW, actor=SYSTEM)
     with pytest.raises(ApplicationError):
         services.deadline_create(
-            subject=department, kind="test.report", due_at=datetime(2026, 1, 1)
+            subject=department,
+            kind="test.report",
+            due_at=datetime(2026, 1, 1),
+            actor=SYSTEM,
         )
 
 
 def test_move_restarts_the_schedule_with_a_new_revision(report_kind, department, handler):
     d = make(report_kind, department, handler)
     moved = services.deadline_move(
-        deadline=d, due_at=NOW + timedelta(days=2), reason="regraded", now=NOW
+        deadline=d,
+        due_at=NOW + timedelta(days=2),
+        reason="regraded",
+        now=NOW,
+        actor=SYSTEM,
     )
     assert moved.revision == 1
     assert moved.state_reason == "regraded"
@@ -99,28 +107,30 @@ def test_meet_stops_steps_and_signals(report_kind, department, handler):
     try:
         d = make(report_kind, department, handler)
         met = services.deadline_meet(deadline=d, actor=handler)
-        again = services.deadline_meet(deadline=d)
+        again = services.deadline_meet(deadline=d, actor=SYSTEM)
     finally:
         deadline_met.disconnect(receiver)
     assert met.state == Deadline.State.MET and met.next_fire_at is None and met.met_at
     assert again.met_at == met.met_at
     assert received == [d.pk]
     with pytest.raises(ApplicationError):
-        services.deadline_move(deadline=d, due_at=NOW + timedelta(days=1))
+        services.deadline_move(deadline=d, due_at=NOW + timedelta(days=1), actor=SYSTEM)
     with pytest.raises(ApplicationError):
-        services.deadline_cancel(deadline=d, reason="x")
+        services.deadline_cancel(deadline=d, reason="x", actor=SYSTEM)
 
 
 def test_cancel_and_waive(report_kind, department, handler):
     d = make(report_kind, department, handler)
     with pytest.raises(ApplicationError):
-        services.deadline_cancel(deadline=d, waive=True)
-    waived = services.deadline_cancel(deadline=d, reason="regulator agreed", waive=True)
+        services.deadline_cancel(deadline=d, waive=True, actor=SYSTEM)
+    waived = services.deadline_cancel(
+        deadline=d, reason="regulator agreed", waive=True, actor=SYSTEM
+    )
     assert waived.state == Deadline.State.WAIVED
     assert waived.state_reason == "regulator agreed"
     assert waived.next_fire_at is None
     with pytest.raises(ApplicationError):
-        services.deadline_meet(deadline=d)
+        services.deadline_meet(deadline=d, actor=SYSTEM)
 
 
 def test_resolvers(report_kind, department, handler, officer, staff):
@@ -146,7 +156,11 @@ def test_resolvers(report_kind, department, handler, officer, staff):
         assert resolvers.resolve("role:test_only_lead", deadline=d, at=at) == [staff]
         assert resolvers.resolve("owner_deputy", deadline=d, at=at) == [staff]
         role_owned = services.deadline_create(
-            subject=department, kind=report_kind, due_at=NOW, owner_role="test_only_lead"
+            subject=department,
+            kind=report_kind,
+            due_at=NOW,
+            owner_role="test_only_lead",
+            actor=SYSTEM,
         )
         assert resolvers.resolve_all(
             ["owner", "owner_manager", "user:staff"], deadline=role_owned, at=at

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
+from accounts.policy import SYSTEM
 from deadlines import services
 from deadlines.calendar import SHANGHAI
 from deadlines.models import Deadline
@@ -21,7 +22,11 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 def deadline(report_kind, department, handler, officer):
     with time_machine.travel(NOW, tick=False):
         return services.deadline_create(
-            subject=department, kind="test.report", due_at=NOW + timedelta(hours=4), owner=handler
+            subject=department,
+            kind="test.report",
+            due_at=NOW + timedelta(hours=4),
+            owner=handler,
+            actor=SYSTEM,
         )
 
 
@@ -46,7 +51,7 @@ def test_steps_fire_once_each_and_met_stops_the_rest(deadline, handler, officer,
     assert result["messages"] == 1
     assert InboxItem.objects.filter(user=officer).count() == 2
     # Meeting it (late) stops the daily repeats.
-    services.deadline_meet(deadline=deadline)
+    services.deadline_meet(deadline=deadline, actor=SYSTEM)
     assert run_at(NOW + timedelta(days=3))["steps"] == 0
     assert InboxItem.objects.filter(user=handler).count() == 2
     assert Outbox.objects.filter(state=Outbox.State.SENT).count() == 5
@@ -66,7 +71,9 @@ def test_repeats_collapse_after_downtime(deadline, officer, recorded_enqueues):
 def test_moving_the_deadline_sends_the_new_schedule(deadline, handler, recorded_enqueues):
     run_at(NOW + timedelta(hours=3))
     with time_machine.travel(NOW + timedelta(hours=3, minutes=5), tick=False):
-        services.deadline_move(deadline=deadline, due_at=NOW + timedelta(days=1), reason="x")
+        services.deadline_move(
+            deadline=deadline, due_at=NOW + timedelta(days=1), reason="x", actor=SYSTEM
+        )
     run_at(NOW + timedelta(days=1, hours=-1))
     subjects = list(
         InboxItem.objects.filter(user=handler).order_by("id").values_list("subject", flat=True)

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.policy import SYSTEM
 from deadlines import services
 from deadlines.seeding import ensure_kind
 from notifications import conf
@@ -84,6 +85,7 @@ def test_smtp_refusing_everything_for_an_hour_then_recovering_delivers_each_mess
                 title=f"整改期限 {i}",
                 url=f"/x/{i}/",
                 now=START - timedelta(minutes=5),
+                actor=SYSTEM,
             )
 
         received_during_outage = None

@@ -6,6 +6,7 @@ import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.policy import SYSTEM
 from core.errors import ApplicationError
 from deadlines import services as deadline_services
 from deadlines.resolvers import resolve_role
@@ -92,7 +93,11 @@ def test_escalation_reaches_the_deputy_when_the_holders_assignment_has_ended(
     )
     with time_machine.travel(at(D(2026, 5, 30)), tick=False):
         deadline = deadline_services.deadline_create(
-            subject=officer, kind="test.escalation", due_at=at(D(2026, 6, 2), 9), owner=officer
+            subject=officer,
+            kind="test.escalation",
+            due_at=at(D(2026, 6, 2), 9),
+            owner=officer,
+            actor=SYSTEM,
         )
     moment = at(D(2026, 6, 2), 10) + datetime.timedelta(minutes=1)
     with time_machine.travel(moment, tick=False):

@@ -1,5 +1,7 @@
 import pytest
 
+from accounts.policy import SYSTEM
+
 
 @pytest.fixture
 def recorded_enqueues(monkeypatch):
@@ -27,5 +29,6 @@ def report_kind_for_ics(db, handler, department):
     services.deadline_create(
         subject=department, kind=kind, due_at=timezone.now() + timedelta(days=1),
         owner=handler, title="首报：SJAQ-2026-0001",
+        actor=SYSTEM,
     )  # fmt: skip
     return kind

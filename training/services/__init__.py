@@ -18,8 +18,6 @@ from .assignments import (
 )
 from .common import (
     BATCH_SIZE,
-    _require_officer,
-    _require_writer,
 )
 from .courses import (
     _validate_course_fields,
@@ -49,8 +47,6 @@ from .plans import (
 
 __all__ = [
     "BATCH_SIZE",
-    "_require_officer",
-    "_require_writer",
     "plan_approve",
     "plan_create",
     "_validate_course_fields",

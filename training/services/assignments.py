@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from .. import reminders, selectors
@@ -21,7 +22,7 @@ from ..models import (
     TrainingAssignment,
     TrainingFeedback,
 )
-from .common import BATCH_SIZE, _require_officer
+from .common import BATCH_SIZE
 
 
 def _assignment_due(course: Course, today: date) -> date:
@@ -114,14 +115,12 @@ def assignments_sync_all() -> int:
     return created
 
 
-def _assignment_for_update(assignment: TrainingAssignment, actor) -> TrainingAssignment:
+def _assignment_for_update(assignment: TrainingAssignment) -> TrainingAssignment:
     assignment = (
         TrainingAssignment.objects.select_for_update()
         .select_related("course", "user")
         .get(pk=assignment.pk)
     )
-    if actor is not None and assignment.user_id != actor.pk:
-        raise ApplicationError(_("Only the trainee can do this on their own assignment."))
     if assignment.course.status == Course.Status.ARCHIVED:
         raise ApplicationError(_("This course has been archived."))
     return assignment
@@ -153,7 +152,8 @@ def assignment_mark_read(
     *, assignment: TrainingAssignment, material: CourseMaterial | None = None, actor=None
 ) -> TrainingAssignment:
     """Mark one material (or, without `material`, all of them) as read."""
-    assignment = _assignment_for_update(assignment, actor)
+    policy.require(actor, "training.assignment.take", assignment)
+    assignment = _assignment_for_update(assignment)
     materials = list(assignment.course.materials.all())
     if material is not None:
         if material.course_id != assignment.course_id:
@@ -177,7 +177,8 @@ def assignment_mark_read(
 
 @transaction.atomic
 def assignment_acknowledge(*, assignment: TrainingAssignment, actor=None) -> TrainingAssignment:
-    assignment = _assignment_for_update(assignment, actor)
+    policy.require(actor, "training.assignment.take", assignment)
+    assignment = _assignment_for_update(assignment)
     if not assignment.course.acknowledgement_text:
         raise ApplicationError(_("This course asks for no acknowledgement."))
     if not assignment.acknowledged_at:
@@ -195,7 +196,8 @@ def quiz_start(
     """Draw the questions for a new attempt (or return the attempt still open). The attempt
     counts against the limit as soon as it is started, so reading the questions and walking
     away does not give a free look."""
-    assignment = _assignment_for_update(assignment, actor)
+    policy.require(actor, "training.assignment.take", assignment)
+    assignment = _assignment_for_update(assignment)
     course = assignment.course
     if assignment.status == TrainingAssignment.Status.COMPLETED:
         raise ApplicationError(_("You have already completed this course."))
@@ -229,8 +231,9 @@ def quiz_submit(
 ) -> QuizAttempt:
     """Score an attempt: a question counts as right only if exactly its correct answers were
     chosen. The score is the percentage of drawn questions answered right."""
+    policy.require(actor, "training.assignment.take", attempt and attempt.assignment)
     attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
-    assignment = _assignment_for_update(attempt.assignment, actor)
+    assignment = _assignment_for_update(attempt.assignment)
     if attempt.submitted_at:
         raise ApplicationError(_("This attempt has already been submitted."))
     rows = list(attempt.answers.select_related("question").prefetch_related("question__choices"))
@@ -267,7 +270,7 @@ def assignment_grant_attempts(
     *, assignment: TrainingAssignment, extra: int = 1, actor=None
 ) -> TrainingAssignment:
     """An officer lets someone who failed try again (e.g. after a refresher session)."""
-    _require_officer(actor)
+    policy.require(actor, "training.assignment.grant_attempts", assignment)
     assignment = TrainingAssignment.objects.select_for_update().get(pk=assignment.pk)
     if extra < 1:
         raise ApplicationError(_("Grant at least one attempt."))
@@ -282,7 +285,8 @@ def assignment_grant_attempts(
 def feedback_submit(
     *, assignment: TrainingAssignment, rating: int, comments: str = "", actor=None
 ) -> TrainingFeedback:
-    assignment = _assignment_for_update(assignment, actor)
+    policy.require(actor, "training.assignment.take", assignment)
+    assignment = _assignment_for_update(assignment)
     if assignment.status not in (
         TrainingAssignment.Status.COMPLETED,
         TrainingAssignment.Status.FAILED,

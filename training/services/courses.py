@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 from core.uploads import check_upload
 
@@ -20,7 +21,6 @@ from ..models import (
     TrainingPlan,
 )
 from ..richtext import sanitize_html
-from .common import _require_officer
 
 
 def _validate_course_fields(*, topics, pass_mark, max_attempts, duration_minutes):
@@ -55,7 +55,7 @@ def course_create(
     audience_users: Iterable = (),
     actor=None,
 ) -> Course:
-    _require_officer(actor)
+    policy.require(actor, "training.course.create")
     topics = list(dict.fromkeys(topics))
     _validate_course_fields(
         topics=topics,
@@ -105,7 +105,7 @@ def material_add(
     body: str = "",
     actor=None,
 ) -> CourseMaterial:
-    _require_officer(actor)
+    policy.require(actor, "training.course.material_add", course)
     if kind == CourseMaterial.Kind.FILE and not file:
         raise ApplicationError(_("Attach the file."))
     if kind == CourseMaterial.Kind.FILE:
@@ -138,7 +138,7 @@ def question_add(
     explanation: str = "",
     actor=None,
 ) -> Question:
-    _require_officer(actor)
+    policy.require(actor, "training.course.question_add", course)
     choices = [(c.strip(), bool(ok)) for c, ok in choices if c and c.strip()]
     if not (text or "").strip():
         raise ApplicationError(_("Write the question."))
@@ -169,7 +169,7 @@ def question_add(
 def course_publish(*, course: Course, actor=None, enqueue: bool = True) -> Course:
     """Publish a course of an approved plan and start generating its assignments (the demo
     seeder passes enqueue=False and generates them in-process)."""
-    _require_officer(actor)
+    policy.require(actor, "training.course.publish", course)
     course = Course.objects.select_for_update().get(pk=course.pk)
     if course.plan.status != TrainingPlan.Status.APPROVED:
         raise ApplicationError(_("Approve the training plan before publishing its courses."))

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 from incidents.models import Grade, IncidentCategory
 
@@ -15,7 +16,6 @@ from ..models import (
     DrillFinding,
     DrillObjective,
 )
-from .common import _require_officer, _require_writer
 
 
 def _drill_for_update(drill: Drill) -> Drill:
@@ -40,7 +40,7 @@ def drill_plan(
 ) -> Drill:
     """Plan a drill: scenario, type, the incident it simulates, objectives with success
     criteria, people; the scheduled date goes on the deadline engine for the coordinator."""
-    _require_officer(actor)
+    policy.require(actor, "training.drill.plan")
     if not (title or "").strip() or not (scenario or "").strip():
         raise ApplicationError(_("Give the drill a title and a scenario."))
     if drill_type not in Drill.Type.values:
@@ -73,7 +73,7 @@ def drill_plan(
         incident_grade=incident_grade,
         scheduled_at=scheduled_at,
         coordinator=coordinator,
-        created_by=actor,
+        created_by=policy.person(actor),
     )
     drill.participants.set(participants)
     drill.observers.set(observers)
@@ -83,13 +83,13 @@ def drill_plan(
             for i, (d, c) in enumerate(objectives)
         ]
     )
-    reminders.drill_planned(drill=drill)
+    reminders.drill_planned(drill=drill, actor=actor)
     return drill
 
 
 @transaction.atomic
 def drill_reschedule(*, drill: Drill, scheduled_at, reason: str, actor=None) -> Drill:
-    _require_officer(actor)
+    policy.require(actor, "training.drill.reschedule", drill)
     drill = _drill_for_update(drill)
     if drill.status != Drill.Status.PLANNED:
         raise ApplicationError(_("Only a planned drill can be rescheduled."))
@@ -109,10 +109,8 @@ def drill_start(*, drill: Drill, actor=None) -> Drill:
     from incidents import services as incident_services
     from incidents.models import Incident
 
-    _require_writer(actor)
+    policy.require(actor, "training.drill.start", drill)
     drill = _drill_for_update(drill)
-    if actor is not None and actor.pk != drill.coordinator_id:
-        _require_officer(actor)
     if drill.status != Drill.Status.PLANNED:
         raise ApplicationError(_("This drill has already started or is closed."))
     now = timezone.now()
@@ -123,7 +121,7 @@ def drill_start(*, drill: Drill, actor=None) -> Drill:
         discovered_at=now,
         description=drill.scenario,
         assignee=drill.coordinator,
-        actor=actor or drill.coordinator,
+        actor=actor,
     )
     drill.incident = incident
     drill.status = Drill.Status.IN_PROGRESS
@@ -137,7 +135,7 @@ def drill_start(*, drill: Drill, actor=None) -> Drill:
 def drill_assess_objective(
     *, objective: DrillObjective, result: str, notes: str = "", actor=None
 ) -> DrillObjective:
-    _require_writer(actor)
+    policy.require(actor, "training.drill.assess", objective and objective.drill)
     objective = (
         DrillObjective.objects.select_for_update().select_related("drill").get(pk=objective.pk)
     )
@@ -169,7 +167,7 @@ def drill_add_finding(
     deadline on the engine, evidence, verification — as for a real incident)."""
     from incidents import services as incident_services
 
-    _require_writer(actor)
+    policy.require(actor, "training.drill.finding_add", drill)
     drill = _drill_for_update(drill)
     if drill.status not in (Drill.Status.IN_PROGRESS, Drill.Status.COMPLETED):
         raise ApplicationError(_("Findings are recorded once the drill has started."))
@@ -199,7 +197,7 @@ def drill_add_finding(
 def drill_complete(*, drill: Drill, summary: str, lessons: str = "", actor=None) -> Drill:
     """Close the drill: every objective assessed, a summary written. The year's drill
     obligation on the calendar is then met (governance evidence rule `drill.annual`)."""
-    _require_writer(actor)
+    policy.require(actor, "training.drill.complete", drill)
     drill = _drill_for_update(drill)
     if drill.status != Drill.Status.IN_PROGRESS:
         raise ApplicationError(_("Only a running drill can be completed."))
@@ -223,7 +221,7 @@ def drill_complete(*, drill: Drill, summary: str, lessons: str = "", actor=None)
 
 @transaction.atomic
 def drill_cancel(*, drill: Drill, reason: str, actor=None) -> Drill:
-    _require_officer(actor)
+    policy.require(actor, "training.drill.cancel", drill)
     drill = _drill_for_update(drill)
     if drill.status != Drill.Status.PLANNED:
         raise ApplicationError(_("Only a planned drill can be cancelled."))

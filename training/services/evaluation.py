@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from .. import obligations, selectors
@@ -10,14 +11,13 @@ from ..models import (
     TrainingEvaluation,
     TrainingPlan,
 )
-from .common import _require_officer
 
 
 @transaction.atomic
 def evaluation_record(
     *, plan: TrainingPlan, conclusion: str, improvements: str = "", actor
 ) -> TrainingEvaluation:
-    _require_officer(actor)
+    policy.require(actor, "training.evaluation.record", plan)
     if not (conclusion or "").strip():
         raise ApplicationError(_("Write the conclusion of the evaluation."))
     figures = selectors.plan_figures(plan=plan)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from .. import obligations, selectors
@@ -11,12 +12,11 @@ from ..models import (
     Topic,
     TrainingPlan,
 )
-from .common import _require_officer
 
 
 @transaction.atomic
 def plan_create(*, year: int, title: str, description: str = "", actor=None) -> TrainingPlan:
-    _require_officer(actor)
+    policy.require(actor, "training.plan.create")
     if not 2000 <= int(year) <= 2100:
         raise ApplicationError(_("Enter a year between 2000 and 2100."))
     if TrainingPlan.objects.filter(year=year).exists():
@@ -32,7 +32,7 @@ def plan_create(*, year: int, title: str, description: str = "", actor=None) -> 
 def plan_approve(*, plan: TrainingPlan, actor) -> TrainingPlan:
     """The compliance head approves the plan; refused unless it covers the five topics the
     standard requires and every job role."""
-    _require_officer(actor)
+    policy.require(actor, "training.plan.approve", plan)
     plan = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == TrainingPlan.Status.APPROVED:
         raise ApplicationError(_("This plan is already approved."))

@@ -3,6 +3,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import policy
 from audit.context import Channel, acting_as, channel
 from core.errors import ApplicationError
 from integrations import services
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the exporter (an auditor)")
 
     def handle(self, *args, date_from, date_to, out, user=None, **options):
-        actor = None
+        actor = policy.SYSTEM
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
             if actor is None:

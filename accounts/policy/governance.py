@@ -1,0 +1,152 @@
+"""Rules for governance: counterparties, agreements, sharing, contact roles, meetings.
+
+Objects are read by attribute only (agreement.owner, meeting.organiser, item.owner); this
+module imports no domain app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .core import rule
+from .roles import HANDLERS, OFFICERS, has_any, is_writer
+from .visibility import can_see
+
+
+# Counterparties are the firm's register of institutions: officers keep it, handlers and the
+# owners of agreements read it.
+@rule(
+    "governance.counterparty.create",
+    message=_("Only compliance officers may add counterparties."),
+)
+@rule(
+    "governance.counterparty.change",
+    message=_("Only compliance officers may edit counterparties."),
+)
+@rule(
+    "governance.counterparty.contact_add",
+    message=_("Only compliance officers may edit counterparties."),
+)
+def _counterparty_keeper(user, obj=None) -> bool:
+    return has_any(user, OFFICERS)
+
+
+@rule("governance.agreement.create", message=_("You may read these records but not change them."))
+def _agreement_create(user, obj=None) -> bool:
+    return is_writer(user)
+
+
+def _agreement_editor(user, agreement) -> bool:
+    """Officers; the agreement's owner; a handler of the owner's department."""
+    if has_any(user, OFFICERS):
+        return True
+    if not is_writer(user):
+        return False
+    if agreement.owner_id == user.pk:
+        return True
+    department = getattr(user, "department_id", None)
+    owner = agreement.owner if agreement.owner_id else None
+    return (
+        has_any(user, HANDLERS)
+        and department is not None
+        and owner is not None
+        and owner.department_id == department
+    )
+
+
+_EDITORS = _(
+    "Only the owner of the agreement, a handler of the owner's department or a compliance "
+    "officer may change it."
+)
+rule("governance.agreement.change", message=_EDITORS, needs_object=True)(_agreement_editor)
+rule("governance.agreement.document", message=_EDITORS, needs_object=True)(_agreement_editor)
+rule("governance.agreement.submit", message=_EDITORS, needs_object=True)(_agreement_editor)
+
+
+@rule(
+    "governance.agreement.approve", message=_("Only a compliance officer may approve an agreement.")
+)
+@rule(
+    "governance.agreement.return", message=_("Only a compliance officer may return an agreement.")
+)
+@rule(
+    "governance.agreement.terminate",
+    message=_("Only a compliance officer may terminate an agreement."),
+)
+@rule(
+    "governance.sharing.approve", message=_("Only a compliance officer may approve a bulk share.")
+)
+@rule(
+    "governance.sharing.refuse_bulk",
+    message=_("Only a compliance officer may refuse a bulk share."),
+)
+@rule(
+    "governance.contact_role.assign",
+    message=_("Only compliance officers may assign contact roles."),
+)
+@rule(
+    "governance.contact_role.change",
+    message=_("Only compliance officers may assign contact roles."),
+)
+@rule(
+    "governance.obligation.evidence",
+    message=_("Only a compliance officer may attach evidence."),
+)
+@rule("governance.meeting.create", message=_("Only compliance officers may plan meetings."))
+@rule(
+    "governance.meeting_schedule.change",
+    message=_("Only compliance officers may plan meetings."),
+)
+@rule(
+    "governance.obligation.change",
+    message=_("Only compliance officers may change the obligations calendar."),
+)
+@rule(
+    "governance.meeting.minutes_approve",
+    message=_("Only a compliance officer may approve minutes."),
+)
+def _officer(user, obj=None) -> bool:
+    return has_any(user, OFFICERS)
+
+
+# The same answer as for an id that does not exist: a refusal must not confirm the agreement.
+@rule("governance.sharing.create", message=_("No such record, or you may not use it."))
+def _sharing_create(user, agreement=None) -> bool:
+    # No agreement at all is the service's own refusal (it says why a share needs one).
+    return is_writer(user) and (agreement is None or can_see(user, agreement))
+
+
+# Who decides a waiting share is the service's business rule (the data-authority department,
+# or an officer for a bulk share); the policy only keeps readers out.
+@rule(
+    "governance.sharing.authority_approve",
+    message=_("You may read these records but not change them."),
+)
+@rule("governance.sharing.refuse", message=_("You may read these records but not change them."))
+def _sharing_decide(user, obj=None) -> bool:
+    return is_writer(user)
+
+
+# A meeting is run by its organiser (or an officer); attendees read it.
+def _meeting_runner(user, meeting) -> bool:
+    return has_any(user, OFFICERS) or (is_writer(user) and meeting.organiser_id == user.pk)
+
+
+_ORGANISER = _("Only the organiser of the meeting or a compliance officer may do this.")
+for _action in (
+    "governance.meeting.change",
+    "governance.meeting.invite",
+    "governance.meeting.minutes",
+    "governance.meeting.action_item_add",
+):
+    rule(_action, message=_ORGANISER, needs_object=True)(_meeting_runner)
+
+
+@rule(
+    "governance.action_item.complete",
+    message=_("Only the owner of the action, the meeting's organiser or an officer may close it."),
+    needs_object=True,
+)
+def _action_item_complete(user, item) -> bool:
+    if has_any(user, OFFICERS):
+        return True
+    if not is_writer(user):
+        return False
+    return item.owner_id == user.pk or item.meeting.organiser_id == user.pk
