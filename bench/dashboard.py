@@ -41,6 +41,7 @@ def seed(years: int = 5) -> dict:
 
     from django.utils import timezone
 
+    from accounts import policy
     from accounts.models import Department, User
     from accounts.roles import Role, assign_role
     from governance import services
@@ -220,7 +221,11 @@ def seed(years: int = 5) -> dict:
         ]
     )
     services.contact_role_assign(
-        role=ContactRole.COMPLIANCE_HEAD, holder=officer, deputy=approver, valid_from=start
+        role=ContactRole.COMPLIANCE_HEAD,
+        holder=officer,
+        deputy=approver,
+        valid_from=start,
+        actor=policy.SYSTEM,  # the bench seeds for nobody
     )
     Obligation.objects.update(tracked_from=start)
     started = time.perf_counter()

@@ -67,9 +67,6 @@ def test_firm_page_query_count_does_not_grow(
 
 
 def test_admin_lists_deadlines_and_outbox_for_officers(client_for, officer, mine_and_others):
-    from accounts.roles import sync_role_permissions
-
-    sync_role_permissions()
     client = client_for(officer)
     assert client.get(reverse("admin:deadlines_deadline_changelist")).status_code == 200
     assert client.get(reverse("admin:deadlines_reminderpolicy_changelist")).status_code == 200
@@ -78,9 +75,6 @@ def test_admin_lists_deadlines_and_outbox_for_officers(client_for, officer, mine
 
 
 def test_admin_waive_action(client_for, officer, mine_and_others):
-    from accounts.roles import sync_role_permissions
-
-    sync_role_permissions()
     overdue, soon, other = mine_and_others
     response = client_for(officer).post(
         reverse("admin:deadlines_deadline_changelist"),

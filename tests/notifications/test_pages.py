@@ -63,9 +63,6 @@ def test_feed_reset_changes_the_address(client_for, handler):
 
 
 def test_outbox_retry_action(client_for, officer, handler, recorded_enqueues):
-    from accounts.roles import sync_role_permissions
-
-    sync_role_permissions()
     ids = notify(recipients=[handler], subject="x", channels=["inapp"])
     Outbox.objects.filter(pk__in=ids).update(state=Outbox.State.DEAD, attempts=8)
     response = client_for(officer).post(
