@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import visible_to
 from core.uploads import UploadValidator
 
 from .models import (
@@ -40,6 +41,13 @@ class RegistrationForm(forms.Form):
     planned_on = forms.DateField(label=_("Planned sharing date"), widget=DateInput)
     is_bulk_one_time = forms.BooleanField(label=_("Bulk one-time share"), required=False)
     record_count = forms.IntegerField(label=_("Number of records"), required=False, min_value=1)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only what the user may see: an agreement it cannot see is no choice at all.
+        for name in ("counterparty", "agreement"):
+            field = self.fields[name]
+            field.queryset = visible_to(user, field.queryset)
 
 
 class DecisionForm(forms.Form):

@@ -220,7 +220,7 @@ def agreement_detail(request, pk):
 
 @login_required
 def registration_list(request):
-    form = forms.RegistrationForm(request.POST or None)
+    form = forms.RegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not can_write(request.user):
             raise PermissionDenied

@@ -168,6 +168,9 @@ def alert_detail(request, pk):
 # --- webhook subscriptions ------------------------------------------------------------------
 
 
+NEW_WEBHOOK_SECRET_KEY = "integrations.new_webhook_secret"
+
+
 def _officer(user) -> bool:
     return policy.allows(user, "integrations.subscription.change")
 
@@ -187,6 +190,11 @@ def webhooks(request):
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Subscription created."))
+                # The signing secret is shown once, on the next page, never again.
+                request.session[NEW_WEBHOOK_SECRET_KEY] = {
+                    "id": subscription.pk,
+                    "secret": subscription.secret,
+                }
                 return redirect("integrations:webhook-detail", subscription.pk)
     return render(
         request,
@@ -226,11 +234,15 @@ def webhook_detail(request, pk):
                 return redirect("integrations:webhook-detail", pk)
         except ApplicationError as exc:
             messages.error(request, exc.message)
+    new_secret = request.session.pop(NEW_WEBHOOK_SECRET_KEY, None)
     return render(
         request,
         "integrations/webhook_detail.html",
         {
             "subscription": subscription,
+            "new_secret": (new_secret or {}).get("secret")
+            if (new_secret or {}).get("id") == subscription.pk and can_manage
+            else None,
             "deliveries": selectors.deliveries(subscription=subscription),
             "form": form,
             "can_manage": can_manage,

@@ -251,6 +251,9 @@ def test_webhook_pages(client_for, officer, auditor, handler):
     assert response.status_code == 302
     page = web.get(reverse("integrations:webhook-detail", args=[subscription.pk]))
     assert page.status_code == 200 and subscription.secret in page.content.decode()
+    # Shown once: never again, to anyone (whoever holds it could forge deliveries).
+    page = web.get(reverse("integrations:webhook-detail", args=[subscription.pk]))
+    assert page.status_code == 200 and subscription.secret not in page.content.decode()
     web.post(reverse("integrations:webhook-detail", args=[subscription.pk]), {"action": "disable"})
     subscription.refresh_from_db()
     assert not subscription.active
