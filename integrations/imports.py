@@ -260,7 +260,7 @@ def _staff(row, actor):
 HANDLERS = {"counterparties": _counterparty, "agreements": _agreement, "staff": _staff}
 
 
-def import_workbook(path, *, actor=None, dry_run: bool = False) -> ImportResult:
+def import_workbook(path, *, actor, dry_run: bool = False) -> ImportResult:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a file that is not xlsx

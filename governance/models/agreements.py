@@ -328,3 +328,7 @@ class CooperationAgreement(TimeStampedModel):
         if _is_firm_handler(user):
             return Q()
         return Q(owner=user)
+
+    def sees(self, user) -> bool:
+        """`visibility_q` for one loaded agreement (accounts.policy.can_see)."""
+        return _is_firm_handler(user) or self.owner_id == user.pk

@@ -17,6 +17,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 
 def make(report_kind, subject, owner, due=None, **kw):
+    kw.setdefault("actor", SYSTEM)
     return services.deadline_create(
         subject=subject,
         kind="test.report",

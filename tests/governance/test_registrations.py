@@ -83,6 +83,7 @@ def test_strictly_restricted_needs_data_authority_department(
         ends_on=TODAY + datetime.timedelta(days=300),
         level=4,
         tier="strict",
+        owner=staff,  # a share is registered under an agreement the requester may see
     )
     r = register(staff, counterparty, agreement, data_level=4, sharing_tier="strict")
     assert r.state == SharingRegistration.State.AWAITING_AUTHORITY

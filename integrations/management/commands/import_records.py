@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import policy
 from audit.context import Channel, acting_as, channel
 from core.errors import ApplicationError
 from integrations.imports import import_workbook
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the actor in the audit trail")
 
     def handle(self, *args, path, dry_run=False, user=None, **options):
-        actor = None
+        actor = policy.SYSTEM  # a command run for nobody
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
             if actor is None:
