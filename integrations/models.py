@@ -168,10 +168,9 @@ class AlertReceipt(models.Model):
 
 def sees_alerts(user) -> bool:
     """Incident handlers triage alerts; firm-wide roles see them (auditors read only)."""
-    from accounts.policy import sees_everything
-    from accounts.roles import Role, user_roles
+    from accounts.policy import AUDITORS, HANDLERS, has_any
 
-    return Role.INCIDENT_HANDLER in user_roles(user) or sees_everything(user)
+    return has_any(user, HANDLERS | AUDITORS)
 
 
 class Alert(models.Model):
