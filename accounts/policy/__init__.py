@@ -35,6 +35,8 @@ from .visibility import VisibleQuerySet, can_see, can_write, sees_everything, vi
 
 # Each module registers its rules when imported.
 from . import ground  # noqa: E402,F401  isort: skip
+from . import incidents, reporting  # noqa: E402,F401  isort: skip
+from .core import person  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "ADMIN_SITE",
