@@ -337,7 +337,7 @@ class IncidentViewSet(
         return Response(IncidentDetailSerializer(incident).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        ser = IncidentWriteSerializer(data=request.data)
+        ser = IncidentWriteSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         systems = data.pop("affected_systems", [])
@@ -346,7 +346,9 @@ class IncidentViewSet(
 
     def update(self, request, *args, **kwargs):
         incident = self.get_object()
-        ser = IncidentWriteSerializer(incident, data=request.data, partial=True)
+        ser = IncidentWriteSerializer(
+            incident, data=request.data, partial=True, context={"request": request}
+        )
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         if "source" in data:

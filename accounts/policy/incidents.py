@@ -108,15 +108,14 @@ def _be_assigned(user, obj=None) -> bool:
     return works(user)
 
 
-OWNER = _("A rectification item's owner must be someone who may record the work.")
+OWNER = _("A rectification item's owner must be an active user.")
 
 
 @rule("incidents.rectification.be_owner", message=OWNER)
 def _be_owner(user, obj=None) -> bool:
-    """Who may own a rectification item (asked of the candidate): anyone who may change
-    something, as the owner records the work; not the read-only auditor, not a user without a
-    role."""
-    return is_writer(user)
+    """Who may own a rectification item (asked of the candidate): any active user, as the page
+    offers (the case's team and the handlers, anyone else by username)."""
+    return True
 
 
 @rule(

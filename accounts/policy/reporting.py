@@ -31,6 +31,12 @@ def _read(user, obj=None) -> bool:
     return has_any(user, HANDLERS | AUDITORS)
 
 
+@rule("reporting.work", message=WRITE)
+def _work(user, obj=None) -> bool:
+    """May change reporting records at all (the pages' forms); each record is then asked."""
+    return works(user)
+
+
 @rule("reporting.report.change", message=WRITE, needs_object=True)
 def _report_change(user, report) -> bool:
     """Draft the content, ask for approval, open a new version after approval."""

@@ -28,7 +28,7 @@ def rectification_create(
         raise ApplicationError(_("Choose the owner of the rectification item."))
     if not policy.allows(owner, "incidents.rectification.be_owner"):
         raise ApplicationError(
-            _("A rectification item's owner must be someone who may record the work.")
+            _("A rectification item's owner must be an active user.")
         )
     if due_at is None:
         raise ApplicationError(_("Enter the rectification deadline."))

@@ -101,12 +101,20 @@ def _notify_approvers(report, actor):
     from notifications.services import notify
 
     User = get_user_model()
-    approvers = (
+    # Those the policy lets approve this report (officers hold the role; four eyes excludes
+    # whoever drafted it).
+    candidates = (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__permissions__codename="approve_regulatoryreport") | Q(is_superuser=True))
+        .filter(Q(groups__name__in=policy.OFFICERS) | Q(is_superuser=True))
         .exclude(pk__in=report.contributors.values("pk"))
         .distinct()
     )
+    approvers = [
+        u
+        for u in candidates
+        if policy.allows(u, "reporting.report.approve", report)
+        and policy.allows(u, "reporting.report.four_eyes", report)
+    ]
     if not approvers:
         return
     with translation.override("zh-hans"):
