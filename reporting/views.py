@@ -246,7 +246,11 @@ def notice_list(request):
     return render(
         request,
         "reporting/notice_list.html",
-        {"notices": selectors.notice_list(user=request.user), "now": timezone.now()},
+        {
+            "notices": selectors.notice_list(user=request.user),
+            "now": timezone.now(),
+            "can_create": policy.allows(request.user, "reporting.notice.create"),
+        },
     )
 
 
@@ -311,6 +315,7 @@ def intel_list(request):
             "items": selectors.intelligence_list(user=request.user, status=status),
             "statuses": RiskIntelligence.Status.choices,
             "status": status,
+            "can_create": policy.allows(request.user, "reporting.intelligence.create"),
         },
     )
 
