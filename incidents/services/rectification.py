@@ -27,9 +27,7 @@ def rectification_create(
     if owner is None:
         raise ApplicationError(_("Choose the owner of the rectification item."))
     if not policy.allows(owner, "incidents.rectification.be_owner"):
-        raise ApplicationError(
-            _("A rectification item's owner must be an active user.")
-        )
+        raise ApplicationError(_("A rectification item's owner must be an active user."))
     if due_at is None:
         raise ApplicationError(_("Enter the rectification deadline."))
     if incident is None and origin is None:
