@@ -11,7 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from core.prepared import PreparedQuery, model_fields, to_instance
 
 from .models import User
-from .roles import Role, legacy_grant, legacy_module, user_roles
+from .roles import Role, user_roles
 
 _USER = PreparedQuery(lambda pk: User.objects.filter(pk=pk).values(*model_fields(User)), "pk")
 
@@ -41,12 +41,7 @@ class UserBackend(ModelBackend):
         return set()
 
     def has_perm(self, user_obj, perm, obj=None):
-        if self._administrator(user_obj):
-            return True
-        # TEMPORARY: incidents/ and reporting/ codenames until they move to the policy.
-        return bool(user_obj.is_active and legacy_grant(user_roles(user_obj), perm))
+        return self._administrator(user_obj)
 
     def has_module_perms(self, user_obj, app_label):
-        if self._administrator(user_obj):
-            return True
-        return bool(user_obj.is_active and legacy_module(user_roles(user_obj), app_label))
+        return self._administrator(user_obj)

@@ -23,40 +23,6 @@ FIRM_WIDE_ROLES = {Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
 ADMIN_SITE_ROLES = {Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
 
 
-# TEMPORARY bridge, to be deleted when incidents/ and reporting/ move to the policy (a parallel
-# change): they still call grant() from their AppConfig.ready() and ask has_perm() for their own
-# codenames. Nothing else records or reads this; see accounts.backends.UserBackend.has_perm.
-_LEGACY_GRANTS: dict[str, set[str]] = {}
-
-
-def grant(role: str, *patterns: str) -> None:
-    """Deprecated: only incidents/ and reporting/ still call it (see _LEGACY_GRANTS)."""
-    _LEGACY_GRANTS.setdefault(role, set()).update(patterns)
-
-
-# Auditors read those two apps' records in the admin, as they did under the removed grants.
-_LEGACY_APPS = ("incidents", "reporting")
-
-
-def legacy_grant(roles, perm: str) -> bool:
-    from fnmatch import fnmatchcase
-
-    app, _dot, codename = perm.partition(".")
-    if app not in _LEGACY_APPS:
-        return False
-    if Role.AUDITOR in roles and codename.startswith("view_"):
-        return True
-    return any(fnmatchcase(perm, p) for r in roles for p in _LEGACY_GRANTS.get(r, ()))
-
-
-def legacy_module(roles, app_label: str) -> bool:
-    if app_label not in _LEGACY_APPS:
-        return False
-    if Role.AUDITOR in roles:
-        return True
-    return any(p.startswith(f"{app_label}.") for r in roles for p in _LEGACY_GRANTS.get(r, ()))
-
-
 def _role_names(user):
     from django.contrib.auth.models import Group
 
