@@ -1,19 +1,8 @@
-from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-from . import api, views
+from . import views
 
 app_name = "governance"
-
-router = DefaultRouter()
-router.register("counterparties", api.CounterpartyViewSet, basename="api-counterparty")
-router.register("agreements", api.AgreementViewSet, basename="api-agreement")
-router.register("registrations", api.RegistrationViewSet, basename="api-registration")
-router.register("sharing-log", api.SharingLogViewSet, basename="api-sharing-log")
-router.register("contact-roles", api.ContactRoleViewSet, basename="api-contact-role")
-router.register("meetings", api.MeetingViewSet, basename="api-meeting")
-router.register("action-items", api.ActionItemViewSet, basename="api-action-item")
-router.register("obligation-periods", api.ObligationPeriodViewSet, basename="api-obligation-period")
 
 urlpatterns = [
     path("governance/", views.dashboard, name="dashboard"),
@@ -33,5 +22,4 @@ urlpatterns = [
     path("governance/meetings/", views.meeting_list, name="meeting-list"),
     path("governance/meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("governance/meetings/<int:pk>/invite.ics", views.meeting_ics, name="meeting-ics"),
-    path("api/governance/", include(router.urls)),
 ]

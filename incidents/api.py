@@ -7,7 +7,6 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 
 from accounts.models import Department, User
 from core.errors import ApplicationError
@@ -524,11 +523,3 @@ class ConcernViewSet(
             concern=concern, actor=request.user, reason=ser.validated_data["reason"]
         )
         return Response(ConcernSerializer(concern).data)
-
-
-router = DefaultRouter()
-router.include_root_view = False
-router.register("incidents/tasks", TaskViewSet, basename="api-task")
-router.register("incidents/evidence", EvidenceViewSet, basename="api-evidence")
-router.register("incidents", IncidentViewSet, basename="api-incident")
-router.register("concerns", ConcernViewSet, basename="api-concern")
