@@ -9,8 +9,24 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from audit.registry import register_app
+        from core import navigation
+
         from . import roles
 
+        navigation.register_roles(
+            roles.user_roles,
+            lambda user, held: bool(held & roles.ADMIN_SITE_ROLES) or user.is_superuser,
+        )
+        register_app(
+            self,
+            options={
+                "User": {
+                    "exclude_fields": ["password", "last_login"],
+                    "m2m_fields": {"groups", "user_permissions"},
+                }
+            },
+        )
         # Permissions of every app exist only after all migrations: grant them then.
         post_migrate.connect(roles.sync_role_permissions_receiver, dispatch_uid="accounts.roles")
         from . import demo  # noqa: F401  (registers the demo seeder)

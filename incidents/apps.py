@@ -8,9 +8,12 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Role, grant
+        from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from . import auditing, demo  # noqa: F401  (audit registrations, demo seeder)
+        from . import demo  # noqa: F401  (registers the demo seeder)
+
+        register_app(self)
 
         grant(Role.COMPLIANCE_OFFICER, "incidents.*")
         grant(Role.INCIDENT_HANDLER, "incidents.view_*")

@@ -8,12 +8,18 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Role, grant
-        from audit.registry import audit_register
+        from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from .models import WebhookEndpoint
-
-        audit_register(WebhookEndpoint, exclude_fields=["secret"])
+        register_app(
+            self,
+            skip={
+                "Outbox": "delivery attempts of messages; the records they announce are recorded",
+                "InboxItem": "a person's copy of a notification and its read mark",
+                "CalendarFeed": "a person's secret feed address, not a record of the firm",
+            },
+            options={"WebhookEndpoint": {"exclude_fields": ["secret"]}},
+        )
         grant(
             Role.COMPLIANCE_OFFICER,
             "notifications.view_outbox",

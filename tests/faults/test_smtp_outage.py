@@ -17,7 +17,7 @@ import time_machine
 from django.utils import timezone
 
 from deadlines import services
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 from notifications import conf
 from notifications.delivery import deliver_batch
 from notifications.models import Channel, Outbox
