@@ -12,6 +12,7 @@ from accounts.models import Department, User
 from core.errors import ApplicationError
 from core.uploads import UploadValidator
 
+from . import fields as editable
 from . import selectors, services
 from .models import (
     EVIDENCE_KINDS,
@@ -48,7 +49,7 @@ class UserRefField(serializers.PrimaryKeyRelatedField):
 class AffectedSystemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AffectedSystem
-        fields = ["name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes"]
+        fields = list(editable.AFFECTED_SYSTEM)
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
@@ -133,27 +134,7 @@ class IncidentWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = [
-            "title",
-            "description",
-            "category",
-            "source",
-            "occurred_at",
-            "discovered_at",
-            "contained_at",
-            "assignee",
-            "team",
-            "counterparty",
-            "agreement",
-            "counterparty_name",
-            "persons_leaked",
-            "records_leaked",
-            "data_level",
-            "pfi_class",
-            "economic_loss",
-            "cii_involved",
-            "affected_systems",
-        ]
+        fields = [*editable.INCIDENT, *editable.INCIDENT_AT_CREATION, "affected_systems"]
 
 
 class GradeInputSerializer(serializers.Serializer):
@@ -183,17 +164,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentTask
-        fields = [
-            "id",
-            "incident",
-            "title",
-            "description",
-            "kind",
-            "assignee",
-            "due_at",
-            "state",
-            "completed_at",
-        ]
+        fields = ["id", "incident", *editable.TASK, "kind", *editable.TASK_WORKFLOW, "completed_at"]
         read_only_fields = ["id", "incident", "kind", "completed_at"]
 
 
@@ -246,9 +217,7 @@ class ConcernSerializer(serializers.ModelSerializer):
         model = Concern
         fields = [
             "id",
-            "summary",
-            "details",
-            "observed_at",
+            *editable.CONCERN,
             "state",
             "reporter",
             "outcome",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.errors import ApplicationError
 
 from .. import deadline_links
+from .. import fields as editable
 from ..models import (
     Comment,
     IncidentTask,
@@ -52,7 +53,7 @@ def task_create(
 
 @transaction.atomic
 def task_update(*, task, actor, **changes) -> IncidentTask:
-    allowed = {"title", "description", "assignee", "due_at"}
+    allowed = set(editable.TASK)
     if set(changes) - allowed:
         raise TypeError(f"unexpected arguments: {sorted(set(changes) - allowed)}")
     if "title" in changes and not (changes["title"] or "").strip():

@@ -9,6 +9,7 @@ from core.errors import ApplicationError
 from core.uploads import check_upload
 
 from .. import content as report_content
+from .. import fields as editable
 from .. import rules
 from ..models import (
     NOTICE_KINDS,
@@ -80,7 +81,7 @@ def notice_update(*, notice: RegulatorNotice, actor, **changes) -> RegulatorNoti
     """Handling notes, handler, status and a moved feedback deadline (e.g. the regulator agreed
     to an extension)."""
     _require_writer(actor)
-    allowed = {"verification", "handler", "status", "feedback_due_at", "incident", "content"}
+    allowed = set(editable.NOTICE_UPDATE)
     unknown = set(changes) - allowed
     if unknown:
         raise ApplicationError(
@@ -113,17 +114,7 @@ def notice_update(*, notice: RegulatorNotice, actor, **changes) -> RegulatorNoti
 
 def intelligence_create(*, actor, **fields) -> RiskIntelligence:
     _require_writer(actor)
-    allowed = {
-        "kind",
-        "party",
-        "party_name",
-        "summary",
-        "details",
-        "source",
-        "source_url",
-        "observed_at",
-        "notice",
-    }
+    allowed = {*editable.INTELLIGENCE, *editable.INTELLIGENCE_LINKS}
     unknown = set(fields) - allowed
     if unknown:
         raise ApplicationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
