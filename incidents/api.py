@@ -134,7 +134,13 @@ class IncidentWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = [*editable.INCIDENT, *editable.INCIDENT_AT_CREATION, "affected_systems"]
+        # The order the API has always listed them in: where it came from after the category.
+        fields = [
+            *editable.INCIDENT[:3],
+            *editable.INCIDENT_AT_CREATION,
+            *editable.INCIDENT[3:],
+            "affected_systems",
+        ]
 
 
 class GradeInputSerializer(serializers.Serializer):
@@ -164,7 +170,15 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentTask
-        fields = ["id", "incident", *editable.TASK, "kind", *editable.TASK_WORKFLOW, "completed_at"]
+        fields = [
+            "id",
+            "incident",
+            *editable.TASK[:2],
+            "kind",
+            *editable.TASK[2:],
+            *editable.TASK_WORKFLOW,
+            "completed_at",
+        ]
         read_only_fields = ["id", "incident", "kind", "completed_at"]
 
 

@@ -60,3 +60,19 @@ def test_the_index_pages_list_their_app_resources(client, django_user_model):
     assert body["counterparties"].endswith("/api/governance/counterparties/")
     body = client.get(reverse("reporting:api-root"), HTTP_ACCEPT="application/json").json()
     assert set(body) == {p.removeprefix("reporting/") for p, _v, _b in api.REGISTRY["reporting"]}
+
+
+def test_pages_turn_service_errors_into_messages_one_way():
+    """Views run services through core.pages; none catches ApplicationError itself."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    catching = []
+    for path in root.glob("*/*views*.py"):
+        if ".venv" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                if "ApplicationError" in ast.unparse(node.type):
+                    catching.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert catching == []
