@@ -17,6 +17,9 @@ from reporting import api as reporting_api
 from reporting import fields as reporting_fields
 from reporting import forms as reporting_forms
 from reporting import services as reporting_services
+from training import fields as training_fields
+from training import forms as training_forms
+from training import services as training_services
 
 INC, R, G = incidents_fields, reporting_fields, governance_fields
 
@@ -43,6 +46,8 @@ FORMS = {
     "notice handling": (reporting_forms.NoticeHandlingForm, set(R.NOTICE_HANDLING)),
     "intelligence": (reporting_forms.IntelligenceForm, set(R.INTELLIGENCE)),
     "sharing registration": (governance_forms.RegistrationForm, set(G.REGISTRATION)),
+    "training plan": (training_forms.PlanForm, set(training_fields.PLAN)),
+    "course": (training_forms.CourseForm, set(training_fields.COURSE)),
 }
 
 SERIALIZERS = {
@@ -83,6 +88,10 @@ def test_the_services_take_the_declared_fields():
     assert keywords(incidents_services.concern_submit, besides=("reporter",)) == set(INC.CONCERN)
     assert keywords(governance_services.sharing_registration_create) == set(G.REGISTRATION)
     assert keywords(reporting_services.notice_create) >= set(R.NOTICE)
+    assert keywords(training_services.plan_create) == set(training_fields.PLAN)
+    assert keywords(training_services.course_create, besides=("actor", "plan")) == set(
+        training_fields.COURSE
+    )
 
 
 def test_an_undeclared_field_is_refused_by_the_service(db, officer):
