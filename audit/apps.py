@@ -7,23 +7,23 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from accounts.models import Department, JobRole, User
+        from django.apps import apps
+
         from accounts.policy import FIRM_WIDE
-        from core import navigation
+        from core import backup, navigation
 
-        from . import hooks
-        from .registry import audit_register
+        from . import receivers, selectors
+        from .registry import register_app
 
-        hooks.enter_command_channel_if_cli()
+        receivers.enter_command_channel_if_cli()
+        backup.register_audit_summary(selectors.chain_summary)
 
-        # The people tables are ground floor like us; domain apps register their own models.
-        audit_register(
-            User,
-            exclude_fields=["password", "last_login"],
-            m2m_fields={"groups", "user_permissions"},
+        register_app(self, skip={"AuditEntry": "the trail itself (append-only, hash-chained)"})
+        # Core imports nothing above it, so its one model is declared here.
+        register_app(
+            apps.get_app_config("core"),
+            skip={"Heartbeat": "a liveness probe overwritten every minute, no one's decision"},
         )
-        audit_register(Department)
-        audit_register(JobRole)
 
         navigation.register(
             navigation.NavItem(

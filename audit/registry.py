@@ -1,14 +1,50 @@
+"""The one way an app puts its models in the audit trail: its AppConfig.ready() calls
+`register_app(self, ...)`. Every model of the app is recorded (create, update, delete) unless the
+call names it in `skip` with the reason; `options` carries a model's auditlog options (fields
+kept out of the trail, many-to-many fields recorded). tests/audit/test_registration.py fails on
+a project model that is neither recorded nor skipped with a reason.
+"""
+
 from auditlog.registry import auditlog
+
+# "app_label.ModelName" -> why it is not recorded.
+_skipped: dict[str, str] = {}
+_apps: set[str] = set()
 
 
 def audit_register(model, **options):
     """Record every create, update and delete of `model` in the audit trail.
 
-    Call it from AppConfig.ready() (all models loaded). Reverse relations (other models' foreign
-    keys to this one) are not the model's own data; auditlog would list them as noise on create.
+    Reverse relations (other models' foreign keys to this one) are not the model's own data;
+    auditlog would list them as noise on create.
     """
     if not auditlog.contains(model):
         reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
         options["exclude_fields"] = list(options.get("exclude_fields") or []) + reverse
         auditlog.register(model, **options)
     return model
+
+
+def register_app(app_config, *, skip: dict[str, str] | None = None, options=None) -> None:
+    """Record every model of `app_config` except those in `skip` (model name -> reason);
+    `options` maps a model name to its audit_register options."""
+    skip, options = skip or {}, options or {}
+    names = {model.__name__ for model in app_config.get_models()}
+    unknown = (set(skip) | set(options)) - names
+    if unknown:
+        raise LookupError(f"{app_config.label} has no model {sorted(unknown)}")
+    _apps.add(app_config.label)
+    for model in app_config.get_models():
+        name = model.__name__
+        if name in skip:
+            _skipped[f"{app_config.label}.{name}"] = skip[name]
+        else:
+            audit_register(model, **options.get(name, {}))
+
+
+def registered_apps() -> set[str]:
+    return set(_apps)
+
+
+def skipped() -> dict[str, str]:
+    return dict(_skipped)

@@ -16,6 +16,17 @@ def audit_entries() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.select_related("actor", "content_type").order_by("-id")
 
 
+def chain_summary(alias="default") -> dict:
+    """How long the chain is and where it ends (a backup's manifest, checked after a restore)."""
+    qs = AuditEntry.objects.using(alias)
+    last = qs.order_by("-id").values_list("id", "entry_hash").first()
+    return {
+        "count": qs.count(),
+        "last_id": last[0] if last else None,
+        "last_hash": last[1] if last else "",
+    }
+
+
 def audited_content_types() -> QuerySet[ContentType]:
     models = auditlog.get_models()
     ids = [ct.id for ct in ContentType.objects.get_for_models(*models).values()]

@@ -159,7 +159,7 @@ def run(args, stop_beat):
     from accounts import policy
     from accounts.models import Department, User
     from deadlines import services
-    from deadlines.seeding import ensure_kind
+    from deadlines.seed import ensure_kind
     from notifications.models import InboxItem, Outbox
 
     kind = ensure_kind(

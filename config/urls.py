@@ -11,6 +11,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core import views as core_views
 
+from . import api
+
 admin.site.site_header = _("Data-security incident & governance administration")
 admin.site.site_title = _("Incident & governance admin")
 admin.site.index_title = _("Compliance administration")
@@ -35,16 +37,19 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
-    path("api/audit/", include("audit.api_urls")),
+    path("", include((api.urlpatterns_for("audit-api"), "audit-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
-# Each installed app that has a urls module mounts it at the root (its paths carry their prefix).
+# Each installed app that has a urls module mounts it at the root (its paths carry their prefix),
+# with its API from the one router (config/api.py) in the same namespace.
 for app_config in apps.get_app_configs():
     if app_config.name in URL_APPS and importlib.util.find_spec(f"{app_config.name}.urls"):
-        urlpatterns.append(path("", include(f"{app_config.name}.urls")))
+        module = importlib.import_module(f"{app_config.name}.urls")
+        patterns = list(module.urlpatterns) + api.urlpatterns_for(module.app_name)
+        urlpatterns.append(path("", include((patterns, module.app_name))))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

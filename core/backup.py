@@ -75,16 +75,19 @@ def _run(cmd: list[str], env: dict) -> None:
         raise ApplicationError(f"{cmd[0]} failed ({result.returncode}): {result.stderr.strip()}")
 
 
-def _audit_summary(alias="default") -> dict:
-    from audit.models import AuditEntry
+# The audit app registers how its chain is summarised (count, last id and hash) from its
+# AppConfig.ready(): core imports nothing of the project above it.
+_audit_summary_reader = None
 
-    qs = AuditEntry.objects.using(alias)
-    last = qs.order_by("-id").values_list("id", "entry_hash").first()
-    return {
-        "count": qs.count(),
-        "last_id": last[0] if last else None,
-        "last_hash": last[1] if last else "",
-    }
+
+def register_audit_summary(reader) -> None:
+    """reader(alias) -> dict, stored in the manifest and compared after a restore."""
+    global _audit_summary_reader
+    _audit_summary_reader = reader
+
+
+def _audit_summary(alias="default") -> dict:
+    return _audit_summary_reader(alias) if _audit_summary_reader else {}
 
 
 def _walk_files(root: Path):

@@ -2,8 +2,6 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
-from accounts.roles import ADMIN_SITE_ROLES, user_roles
-
 from . import navigation as nav
 
 # Every page shows the navigation: its links are reversed once per set of roles, not per request
@@ -79,8 +77,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    roles = user_roles(user)
-    can_use_admin = bool(roles & ADMIN_SITE_ROLES) or user.is_superuser
+    roles = nav.roles_of(user)
+    can_use_admin = nav.may_use_admin(user, roles)
     return {
         "nav_sections": _sections(frozenset(roles)),
         "main_nav": MainNavigation(frozenset(roles), can_use_admin),

@@ -1,6 +1,7 @@
 """Navigation registry: each app adds its own entries from AppConfig.ready(), so the base
 template shows a page only once the feature behind it exists."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -34,6 +35,26 @@ def register(item: NavItem) -> None:
 def version() -> int:
     """Changes whenever an entry is registered (caches of rendered navigation key on it)."""
     return _version
+
+
+# Who holds which roles is the accounts app's to say (it registers a reader in its ready());
+# core only asks. Without one, a user holds no role and the admin link shows to superusers.
+_roles_of: Callable = lambda user: set()  # noqa: E731
+_may_use_admin: Callable = lambda user, roles: bool(getattr(user, "is_superuser", False))  # noqa: E731
+
+
+def register_roles(roles_of: Callable, may_use_admin: Callable) -> None:
+    """roles_of(user) -> set of role codes; may_use_admin(user, roles) -> bool."""
+    global _roles_of, _may_use_admin
+    _roles_of, _may_use_admin = roles_of, may_use_admin
+
+
+def roles_of(user) -> set:
+    return _roles_of(user)
+
+
+def may_use_admin(user, roles) -> bool:
+    return _may_use_admin(user, roles)
 
 
 def items_for(roles: set[str]) -> list[NavItem]:

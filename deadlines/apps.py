@@ -8,18 +8,18 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self):
         from accounts.policy import FIRM_WIDE
-        from audit.registry import audit_register
+        from audit.registry import register_app
         from core.navigation import NavItem, register
+        from notifications import ics
 
-        from . import demo  # noqa: F401  (registers the demo seeder)
-        from .models import Deadline, DeadlineKind, HolidayOverride, ReminderPolicy, ReminderStep
+        from . import demo, feed  # noqa: F401  (demo: registers the demo seeder)
 
-        audit_register(Deadline, exclude_fields=["fired_until", "next_fire_at", "updated_at"])
-        audit_register(DeadlineKind)
-        audit_register(ReminderPolicy)
-        audit_register(ReminderStep)
-        audit_register(HolidayOverride)
+        ics.register_source(feed.deadline_events)
 
+        register_app(
+            self,
+            options={"Deadline": {"exclude_fields": ["fired_until", "next_fire_at", "updated_at"]}},
+        )
         register(NavItem("my", _("Due and overdue"), "deadlines:mine", frozenset(), 20))
         register(
             NavItem(

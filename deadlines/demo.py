@@ -10,7 +10,7 @@ from core import demo
 
 from . import calendar as work_calendar
 from . import services
-from .seeding import ensure_kind
+from .seed import ensure_kind
 from .sweeper import sweep
 
 DEMO_KIND = "demo.followup"

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
 
+from . import fields as editable
 from . import services
 from .models import (
     ActionItem,
@@ -200,15 +201,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "reference",
-            "counterparty",
-            "agreement",
-            "dataset",
-            "purpose",
-            "data_level",
-            "sharing_tier",
-            "planned_on",
-            "is_bulk_one_time",
-            "record_count",
+            *editable.REGISTRATION,
             "state",
             "requested_by",
             "authority_approved_by",

@@ -8,35 +8,17 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from accounts.policy import ANY_ROLE, FIRM_WIDE, HANDLERS
-        from audit.registry import audit_register
+        from audit.registry import register_app
         from core.navigation import NavItem, register
         from deadlines.resolvers import register_deputy_resolver, register_role_resolver
 
         from . import (
             demo,  # noqa: F401  (registers the demo seeder)
-            models,
             obligations,
             resolvers,
         )
 
-        for model in (
-            models.Counterparty,
-            models.CounterpartyContact,
-            models.CooperationAgreement,
-            models.SharingRegistration,
-            models.SharingLogEntry,
-            models.ContactRoleAssignment,
-            models.MeetingSchedule,
-            models.Meeting,
-            models.MeetingAttendee,
-            models.MeetingDecision,
-            models.ActionItem,
-            models.MeetingAttachment,
-            models.Obligation,
-            models.ObligationPeriod,
-            models.ObligationEvidence,
-        ):
-            audit_register(model)
+        register_app(self)
 
         register_role_resolver(resolvers.resolve_contact_role)
         register_deputy_resolver(resolvers.deputy_of)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import can_write, sees_everything
-from core.errors import ApplicationError
+from core import pages
 
 from . import exports, forms, selectors, services
 from .charts import year_bars
@@ -37,10 +37,6 @@ def firm_wide_only(view):
     return login_required(wrapped)
 
 
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errs in form.errors.values() for e in errs)
-
-
 def _limited(request, form_class, field, post_name=None):
     """One posted text through its form's limits (length). Returns the value, or None after an
     error message. A missing value is passed on as "" so the service's own message explains it."""
@@ -55,17 +51,17 @@ def _limited(request, form_class, field, post_name=None):
     return None
 
 
-def _run(request, func, success, **kwargs):
-    """Call a service; an ApplicationError becomes a message on the page."""
-    if not can_write(request.user):
-        raise PermissionDenied
-    try:
-        result = func(actor=request.user, **kwargs)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return None
-    messages.success(request, success)
-    return result or True
+def writer_action(view):
+    """A page action: POST to its own URL, by a user whose role may write; core.pages shows
+    what came of the service."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_write(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(require_POST(wrapped))
 
 
 # --- dashboard --------------------------------------------------------------------------------
@@ -118,10 +114,12 @@ def period_detail(request, pk):
     )
     form = forms.EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
+        if not can_write(request.user):
+            raise PermissionDenied
+        if pages.run(
             request,
             services.obligation_evidence_attach,
-            _("Evidence attached."),
+            success=_("Evidence attached."),
             period=period,
             **form.cleaned_data,
         ):
@@ -151,6 +149,10 @@ def agreement_list(request):
     )
 
 
+def _agreement(request, pk) -> CooperationAgreement:
+    return get_object_or_404(CooperationAgreement.objects.visible_to(request.user), pk=pk)
+
+
 @login_required
 def agreement_detail(request, pk):
     agreement = get_object_or_404(
@@ -159,47 +161,6 @@ def agreement_detail(request, pk):
         ),
         pk=pk,
     )
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "document":
-            form = forms.DocumentForm(request.POST, request.FILES)
-            if form.is_valid():
-                _run(
-                    request,
-                    services.agreement_attach_document,
-                    _("Document stored."),
-                    agreement=agreement,
-                    file=form.cleaned_data["document"],
-                    signed_on=form.cleaned_data["signed_on"],
-                )
-            else:
-                messages.error(request, _form_errors(form))
-        elif action == "submit":
-            _run(
-                request,
-                services.agreement_submit,
-                _("Submitted for approval."),
-                agreement=agreement,
-            )
-        elif action in ("approve", "return", "terminate"):
-            text = _limited(request, forms.DecisionForm, "comment")
-            if text is None:
-                return redirect("governance:agreement-detail", pk=agreement.pk)
-            func, done, kwargs = {
-                "approve": (
-                    services.agreement_approve,
-                    _("Agreement approved."),
-                    {"comment": text},
-                ),
-                "return": (services.agreement_return, _("Agreement returned."), {"comment": text}),
-                "terminate": (
-                    services.agreement_terminate,
-                    _("Agreement terminated."),
-                    {"reason": text},
-                ),
-            }[action]
-            _run(request, func, done, agreement=agreement, **kwargs)
-        return redirect("governance:agreement-detail", pk=agreement.pk)
     from deadlines.services import deadlines_for
 
     return render(
@@ -215,6 +176,65 @@ def agreement_detail(request, pk):
     )
 
 
+@writer_action
+def agreement_document(request, pk):
+    agreement = _agreement(request, pk)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        pages.run(
+            request,
+            services.agreement_attach_document,
+            success=_("Document stored."),
+            agreement=agreement,
+            file=form.cleaned_data["document"],
+            signed_on=form.cleaned_data["signed_on"],
+        )
+    else:
+        messages.error(request, pages.form_errors(form))
+    return redirect(agreement)
+
+
+@writer_action
+def agreement_submit(request, pk):
+    agreement = _agreement(request, pk)
+    pages.run(
+        request,
+        services.agreement_submit,
+        success=_("Submitted for approval."),
+        agreement=agreement,
+    )
+    return redirect(agreement)
+
+
+def _agreement_decision(request, pk, service, success, argument):
+    agreement = _agreement(request, pk)
+    text = _limited(request, forms.DecisionForm, "comment")
+    if text is not None:
+        pages.run(request, service, success=success, agreement=agreement, **{argument: text})
+    return redirect(agreement)
+
+
+@writer_action
+def agreement_approve(request, pk):
+    return _agreement_decision(
+        request, pk, services.agreement_approve, _("Agreement approved."), "comment"
+    )
+
+
+@writer_action
+def agreement_return(request, pk):
+    return _agreement_decision(
+        request, pk, services.agreement_return, _("Agreement returned."), "comment"
+    )
+
+
+@writer_action
+def agreement_terminate(request, pk):
+    return _agreement_decision(
+        request, pk, services.agreement_terminate, _("Agreement terminated."), "reason"
+    )
+
+
 # --- sharing registrations and the log --------------------------------------------------------
 
 
@@ -225,13 +245,10 @@ def registration_list(request):
         if not can_write(request.user):
             raise PermissionDenied
         if form.is_valid():
-            try:
-                registration = services.sharing_registration_create(
-                    actor=request.user, **form.cleaned_data
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
+            registration, ok = pages.run(
+                request, services.sharing_registration_create, form=form, **form.cleaned_data
+            )
+            if ok:
                 messages.success(
                     request,
                     _("Registration %(ref)s recorded: %(state)s.")
@@ -250,20 +267,33 @@ def registration_list(request):
     )
 
 
-@login_required
-@require_POST
-def registration_decide(request, pk):
+@writer_action
+def registration_approve(request, pk):
     registration = get_object_or_404(SharingRegistration.objects.visible_to(request.user), pk=pk)
-    action = request.POST.get("action")
-    comment = request.POST.get("comment", "")
-    S = SharingRegistration.State
-    if action == "approve" and registration.state == S.AWAITING_AUTHORITY:
-        func, kwargs = services.sharing_registration_authority_approve, {"comment": comment}
-    elif action == "approve":
-        func, kwargs = services.sharing_registration_approve, {"comment": comment}
+    if registration.state == SharingRegistration.State.AWAITING_AUTHORITY:
+        service = services.sharing_registration_authority_approve
     else:
-        func, kwargs = services.sharing_registration_refuse, {"reason": comment}
-    _run(request, func, _("Decision recorded."), registration=registration, **kwargs)
+        service = services.sharing_registration_approve
+    pages.run(
+        request,
+        service,
+        success=_("Decision recorded."),
+        registration=registration,
+        comment=request.POST.get("comment", ""),
+    )
+    return redirect("governance:registration-list")
+
+
+@writer_action
+def registration_refuse(request, pk):
+    registration = get_object_or_404(SharingRegistration.objects.visible_to(request.user), pk=pk)
+    pages.run(
+        request,
+        services.sharing_registration_refuse,
+        success=_("Decision recorded."),
+        registration=registration,
+        reason=request.POST.get("comment", ""),
+    )
     return redirect("governance:registration-list")
 
 
@@ -332,80 +362,6 @@ def meeting_detail(request, pk):
         Meeting.objects.visible_to(request.user).select_related("organiser", "minutes_approved_by"),
         pk=pk,
     )
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "minutes":
-            minutes = _limited(request, forms.MinutesForm, "minutes")
-            if minutes is not None:
-                _run(
-                    request,
-                    services.meeting_minutes_save,
-                    _("Minutes saved."),
-                    meeting=meeting,
-                    minutes=minutes,
-                )
-        elif action == "held":
-            form = forms.AttendanceForm(request.POST)
-            if form.is_valid():
-                _run(
-                    request,
-                    services.meeting_record_held,
-                    _("Meeting recorded as held."),
-                    meeting=meeting,
-                    present=form.cleaned_data["present"],
-                    held_at=form.cleaned_data["held_at"],
-                )
-            else:
-                messages.error(request, _("Record who was present."))
-        elif action == "decision":
-            text = _limited(request, forms.TextForm, "text")
-            if text is not None:
-                _run(
-                    request,
-                    services.meeting_decision_add,
-                    _("Decision added."),
-                    meeting=meeting,
-                    text=text,
-                )
-        elif action == "action_item":
-            form = forms.ActionItemForm(request.POST)
-            if form.is_valid():
-                _run(
-                    request,
-                    services.action_item_add,
-                    _("Action item added."),
-                    meeting=meeting,
-                    **form.cleaned_data,
-                )
-            else:
-                messages.error(request, _("An action needs a title, an owner and a due date."))
-        elif action == "done":
-            item = get_object_or_404(ActionItem, pk=request.POST.get("item"), meeting=meeting)
-            _run(request, services.action_item_complete, _("Action item done."), item=item)
-        elif action == "attachment":
-            form = forms.AttachmentForm(request.POST, request.FILES)
-            if form.is_valid():
-                _run(
-                    request,
-                    services.meeting_attachment_add,
-                    _("Attachment stored."),
-                    meeting=meeting,
-                    file=form.cleaned_data["file"],
-                )
-            else:
-                messages.error(request, _form_errors(form))
-        elif action == "invite":
-            _run(
-                request, services.meeting_send_invitations, _("Invitations sent."), meeting=meeting
-            )
-        elif action == "approve":
-            _run(
-                request,
-                services.meeting_minutes_approve,
-                _("Minutes approved and locked."),
-                meeting=meeting,
-            )
-        return redirect("governance:meeting-detail", pk=meeting.pk)
     attendees = meeting.attendees.select_related("user").order_by("user__username")
     return render(
         request,
@@ -426,6 +382,121 @@ def meeting_detail(request, pk):
             "can_write": policy.allows(request.user, "governance.meeting.minutes", meeting),
         },
     )
+
+
+def _meeting(request, pk) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+
+
+@writer_action
+def meeting_minutes(request, pk):
+    meeting = _meeting(request, pk)
+    minutes = _limited(request, forms.MinutesForm, "minutes")
+    if minutes is not None:
+        pages.run(
+            request,
+            services.meeting_minutes_save,
+            success=_("Minutes saved."),
+            meeting=meeting,
+            minutes=minutes,
+        )
+    return redirect(meeting)
+
+
+@writer_action
+def meeting_minutes_approve(request, pk):
+    meeting = _meeting(request, pk)
+    pages.run(
+        request,
+        services.meeting_minutes_approve,
+        success=_("Minutes approved and locked."),
+        meeting=meeting,
+    )
+    return redirect(meeting)
+
+
+@writer_action
+def meeting_held(request, pk):
+    meeting = _meeting(request, pk)
+    form = forms.AttendanceForm(request.POST)
+    if form.is_valid():
+        pages.run(
+            request,
+            services.meeting_record_held,
+            success=_("Meeting recorded as held."),
+            meeting=meeting,
+            present=form.cleaned_data["present"],
+            held_at=form.cleaned_data["held_at"],
+        )
+    else:
+        messages.error(request, _("Record who was present."))
+    return redirect(meeting)
+
+
+@writer_action
+def meeting_decision(request, pk):
+    meeting = _meeting(request, pk)
+    text = _limited(request, forms.TextForm, "text")
+    if text is not None:
+        pages.run(
+            request,
+            services.meeting_decision_add,
+            success=_("Decision added."),
+            meeting=meeting,
+            text=text,
+        )
+    return redirect(meeting)
+
+
+@writer_action
+def meeting_action_item(request, pk):
+    meeting = _meeting(request, pk)
+    form = forms.ActionItemForm(request.POST)
+    if form.is_valid():
+        pages.run(
+            request,
+            services.action_item_add,
+            success=_("Action item added."),
+            meeting=meeting,
+            **form.cleaned_data,
+        )
+    else:
+        messages.error(request, _("An action needs a title, an owner and a due date."))
+    return redirect(meeting)
+
+
+@writer_action
+def action_item_done(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(ActionItem, pk=item_pk, meeting=meeting)
+    pages.run(request, services.action_item_complete, success=_("Action item done."), item=item)
+    return redirect(meeting)
+
+
+@writer_action
+def meeting_attachment(request, pk):
+    meeting = _meeting(request, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        pages.run(
+            request,
+            services.meeting_attachment_add,
+            success=_("Attachment stored."),
+            meeting=meeting,
+            file=form.cleaned_data["file"],
+        )
+    else:
+        messages.error(request, pages.form_errors(form))
+    return redirect(meeting)
+
+
+@writer_action
+def meeting_invite(request, pk):
+    meeting = _meeting(request, pk)
+    pages.run(
+        request, services.meeting_send_invitations, success=_("Invitations sent."), meeting=meeting
+    )
+    return redirect(meeting)
 
 
 @login_required

@@ -7,7 +7,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 
 from accounts.models import Department, User
@@ -15,6 +14,7 @@ from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
 from core.errors import ApplicationError
 from core.uploads import UploadValidator
 
+from . import fields as editable
 from . import selectors, services
 from .models import (
     EVIDENCE_KINDS,
@@ -42,7 +42,7 @@ class UserRefField(serializers.PrimaryKeyRelatedField):
 class AffectedSystemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AffectedSystem
-        fields = ["name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes"]
+        fields = list(editable.AFFECTED_SYSTEM)
 
 
 class IncidentListSerializer(serializers.ModelSerializer):
@@ -138,25 +138,11 @@ class IncidentWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
+        # The order the API has always listed them in: where it came from after the category.
         fields = [
-            "title",
-            "description",
-            "category",
-            "source",
-            "occurred_at",
-            "discovered_at",
-            "contained_at",
-            "assignee",
-            "team",
-            "counterparty",
-            "agreement",
-            "counterparty_name",
-            "persons_leaked",
-            "records_leaked",
-            "data_level",
-            "pfi_class",
-            "economic_loss",
-            "cii_involved",
+            *editable.INCIDENT[:3],
+            *editable.INCIDENT_AT_CREATION,
+            *editable.INCIDENT[3:],
             "affected_systems",
         ]
 
@@ -191,12 +177,10 @@ class TaskSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "incident",
-            "title",
-            "description",
+            *editable.TASK[:2],
             "kind",
-            "assignee",
-            "due_at",
-            "state",
+            *editable.TASK[2:],
+            *editable.TASK_WORKFLOW,
             "completed_at",
         ]
         read_only_fields = ["id", "incident", "kind", "completed_at"]
@@ -251,9 +235,7 @@ class ConcernSerializer(serializers.ModelSerializer):
         model = Concern
         fields = [
             "id",
-            "summary",
-            "details",
-            "observed_at",
+            *editable.CONCERN,
             "state",
             "reporter",
             "outcome",
@@ -541,11 +523,3 @@ class ConcernViewSet(
             concern=concern, actor=request.user, reason=ser.validated_data["reason"]
         )
         return Response(ConcernSerializer(concern).data)
-
-
-router = DefaultRouter()
-router.include_root_view = False
-router.register("incidents/tasks", TaskViewSet, basename="api-task")
-router.register("incidents/evidence", EvidenceViewSet, basename="api-evidence")
-router.register("incidents", IncidentViewSet, basename="api-incident")
-router.register("concerns", ConcernViewSet, basename="api-concern")

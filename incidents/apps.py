@@ -8,9 +8,12 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Role
+        from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from . import auditing, demo  # noqa: F401  (audit registrations, demo seeder)
+        from . import demo  # noqa: F401  (registers the demo seeder)
+
+        register_app(self)
 
         workers = frozenset({Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
         readers = workers | {Role.AUDITOR}

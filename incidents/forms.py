@@ -6,6 +6,7 @@ from accounts.models import Department, User
 from accounts.roles import Role
 from core.uploads import UploadValidator
 
+from . import fields as editable
 from .models import (
     EVIDENCE_KINDS,
     AffectedSystem,
@@ -36,25 +37,12 @@ def handler_choices():
 class IncidentForm(forms.ModelForm):
     class Meta:
         model = Incident
+        # The page's order: what and where from first.
         fields = [
             "title",
             "category",
-            "source",
-            "description",
-            "occurred_at",
-            "discovered_at",
-            "contained_at",
-            "assignee",
-            "team",
-            "counterparty",
-            "agreement",
-            "counterparty_name",
-            "persons_leaked",
-            "records_leaked",
-            "data_level",
-            "pfi_class",
-            "economic_loss",
-            "cii_involved",
+            *editable.INCIDENT_AT_CREATION,
+            *(f for f in editable.INCIDENT if f not in ("title", "category")),
         ]
         widgets = {
             "occurred_at": DateTimeInput(),
@@ -84,7 +72,7 @@ class IncidentForm(forms.ModelForm):
 SystemFormSet = inlineformset_factory(
     Incident,
     AffectedSystem,
-    fields=["name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes"],
+    fields=list(editable.AFFECTED_SYSTEM),
     extra=2,
     can_delete=True,
 )
@@ -152,6 +140,12 @@ class TimelineForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), queryset=User.objects.none(), required=False
     )
@@ -249,7 +243,7 @@ class SummaryForm(forms.Form):
 class ConcernForm(forms.ModelForm):
     class Meta:
         model = Concern
-        fields = ["summary", "details", "observed_at"]
+        fields = list(editable.CONCERN)
         widgets = {"observed_at": DateTimeInput(), "details": forms.Textarea(attrs={"rows": 5})}
         error_messages = {"summary": {"required": _("Say briefly what you noticed.")}}
 

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import api, views
+from . import views
 
 app_name = "incidents"
 
@@ -37,5 +37,6 @@ urlpatterns = [
     path("incidents/concerns/mine/", views.my_concerns, name="my-concerns"),
     path("incidents/concerns/", views.concern_queue, name="concern-queue"),
     path("incidents/concerns/<int:pk>/", views.concern_detail, name="concern-detail"),
-    path("api/", include(api.router.urls)),
+    path("incidents/concerns/<int:pk>/promote/", views.concern_promote, name="concern-promote"),
+    path("incidents/concerns/<int:pk>/close/", views.concern_close, name="concern-close"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from core import pages
 from core.errors import ApplicationError
 from core.labels import choice_labels
 
@@ -103,10 +104,6 @@ def incident_detail(request, pk):
 # --- create / edit ------------------------------------------------------------------------------
 
 
-def _form_error(form, exc: ApplicationError):
-    form.add_error(None, str(exc.message))
-
-
 @login_required
 def incident_create(request):
     _require_worker(request.user)
@@ -114,13 +111,14 @@ def incident_create(request):
     systems = forms.SystemFormSet(request.POST or None, prefix="systems")
     if request.method == "POST" and form.is_valid() and systems.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            incident = services.incident_create(
-                actor=request.user, affected_systems=forms.systems_from(systems), **data
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
+        incident, ok = pages.run(
+            request,
+            services.incident_create,
+            form=form,
+            affected_systems=forms.systems_from(systems),
+            **data,
+        )
+        if ok:
             messages.success(request, _("Incident %(ref)s created.") % {"ref": incident.reference})
             return redirect(incident)
     return render(
@@ -136,18 +134,16 @@ def incident_edit(request, pk):
     systems = forms.SystemFormSet(request.POST or None, instance=incident, prefix="systems")
     if request.method == "POST" and form.is_valid() and systems.is_valid():
         changes = {k: form.cleaned_data[k] for k in form.changed_data}
-        try:
-            incident.refresh_from_db()
-            services.incident_update(
-                incident=incident,
-                actor=request.user,
-                affected_systems=forms.systems_from(systems) if systems.has_changed() else None,
-                **changes,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
+        incident.refresh_from_db()
+        if pages.run(
+            request,
+            services.incident_update,
+            form=form,
+            success=_("Saved."),
+            incident=incident,
+            affected_systems=forms.systems_from(systems) if systems.has_changed() else None,
+            **changes,
+        ):
             return redirect(incident)
     return render(
         request, "incidents/form.html", {"form": form, "systems": systems, "incident": incident}
@@ -157,22 +153,11 @@ def incident_edit(request, pk):
 # --- actions on a case --------------------------------------------------------------------------
 
 
-def _form_errors(form) -> str:
-    """A bound form's error messages as one readable line (for a message after the redirect)."""
-    return " ".join(str(e) for errs in form.errors.values() for e in errs)
-
-
-def _act(request, pk, func):
-    """Run one service for a visible incident, show its error as a message, go back."""
+def _act(request, pk, func, success=None):
+    """Run one service for a visible incident (core.pages shows its error), go back."""
     _require_worker(request.user)
     incident = selectors.incident_get(user=request.user, pk=pk)
-    try:
-        result = func(incident)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        if isinstance(result, str):
-            messages.success(request, result)
+    pages.attempt(request, lambda: func(incident), success=success)
     return redirect(incident)
 
 
@@ -191,9 +176,8 @@ def incident_grade(request, pk):
             reason=form.cleaned_data["reason"],
             qualitative_ids=[c.pk for c in form.cleaned_data["qualitative"]],
         )
-        return _("Grade recorded.")
 
-    return _act(request, pk, run)
+    return _act(request, pk, run, _("Grade recorded."))
 
 
 @login_required
@@ -207,7 +191,7 @@ def incident_transition(request, pk, action):
         elif action == "summarise":
             form = forms.SummaryForm(request.POST)
             if not form.is_valid():
-                raise ApplicationError(_form_errors(form))
+                raise ApplicationError(pages.form_errors(form))
             services.incident_summarise(
                 incident=incident, actor=request.user, summary=form.cleaned_data["summary"]
             )
@@ -215,9 +199,8 @@ def incident_transition(request, pk, action):
             services.incident_close(incident=incident, actor=request.user)
         else:
             raise ApplicationError(_("Unknown action."))
-        return _("Status updated.")
 
-    return _act(request, pk, run)
+    return _act(request, pk, run, _("Status updated."))
 
 
 @login_required
@@ -226,22 +209,19 @@ def timeline_add(request, pk):
     _require_worker(request.user)
     incident = selectors.incident_get(user=request.user, pk=pk)
     form = forms.TimelineForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.timeline_add(
-                incident=incident,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-                at=form.cleaned_data["at"],
-            )
-        except ApplicationError as exc:
-            error = exc.message
-    else:
-        error = " ".join(e for errs in form.errors.values() for e in errs)
-    if error:
-        messages.error(request, error)
+
+    def add():
+        if not form.is_valid():
+            raise ApplicationError(pages.form_errors(form))
+        services.timeline_add(
+            incident=incident,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            at=form.cleaned_data["at"],
+        )
+
+    pages.attempt(request, add)
     return redirect(incident)
 
 
@@ -254,9 +234,8 @@ def task_add(request, pk):
         if not form.is_valid():
             raise ApplicationError(_("Enter a task title."))
         services.task_create(incident=incident, actor=request.user, **form.cleaned_data)
-        return _("Task added.")
 
-    return _act(request, pk, run)
+    return _act(request, pk, run, _("Task added."))
 
 
 @login_required
@@ -276,7 +255,7 @@ def comment_add(request, pk):
 
     def run(incident):
         if not form.is_valid():
-            raise ApplicationError(_form_errors(form))
+            raise ApplicationError(pages.form_errors(form))
         services.comment_add(incident=incident, actor=request.user, body=form.cleaned_data["body"])
 
     return _act(request, pk, run)
@@ -289,16 +268,15 @@ def evidence_upload(request, pk):
 
     def run(incident):
         if not form.is_valid():
-            raise ApplicationError(_form_errors(form))
+            raise ApplicationError(pages.form_errors(form))
         services.evidence_add(
             incident=incident,
             actor=request.user,
             file=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
         )
-        return _("Evidence uploaded.")
 
-    return _act(request, pk, run)
+    return _act(request, pk, run, _("Evidence uploaded."))
 
 
 @login_required
@@ -322,12 +300,13 @@ def custody_add(request, evidence_pk):
     _require_worker(request.user)
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk)
     form = forms.CustodyForm(request.POST)
-    try:
+
+    def add():
         if not form.is_valid():
-            raise ApplicationError(_form_errors(form))
+            raise ApplicationError(pages.form_errors(form))
         services.custody_add(evidence=evidence, actor=request.user, note=form.cleaned_data["note"])
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+
+    pages.attempt(request, add)
     target = evidence.incident or evidence.rectification_item.incident
     return redirect(target) if target else redirect("incidents:my-rectifications")
 
@@ -339,11 +318,10 @@ def rectification_add(request, pk):
 
     def run(incident):
         if not form.is_valid():
-            raise ApplicationError(_form_errors(form))
+            raise ApplicationError(pages.form_errors(form))
         services.rectification_create(incident=incident, actor=request.user, **form.cleaned_data)
-        return _("Rectification item added.")
 
-    return _act(request, pk, run)
+    return _act(request, pk, run, _("Rectification item added."))
 
 
 @login_required
@@ -351,29 +329,30 @@ def rectification_add(request, pk):
 def rectification_action(request, item_pk, action):
     item = get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=item_pk)
     note_form = forms.NoteForm(request.POST)
-    try:
+
+    @transaction.atomic
+    def act():
         if not note_form.is_valid():
-            raise ApplicationError(_form_errors(note_form))
+            raise ApplicationError(pages.form_errors(note_form))
         note = note_form.cleaned_data["note"]
-        with transaction.atomic():
-            if action == "complete":
-                if not policy.allows(request.user, "incidents.rectification.complete", item):
-                    raise PermissionDenied
-                services.rectification_complete(item=item, actor=request.user, note=note)
-                if request.FILES.get("file"):
-                    services.evidence_add(
-                        rectification_item=item, actor=request.user, file=request.FILES["file"]
-                    )
-            elif action in ("verify", "reject"):
-                if not policy.allows(request.user, "incidents.rectification.verify", item):
-                    raise PermissionDenied
-                services.rectification_verify(
-                    item=item, actor=request.user, note=note, accept=action == "verify"
+        if action == "complete":
+            if not policy.allows(request.user, "incidents.rectification.complete", item):
+                raise PermissionDenied
+            services.rectification_complete(item=item, actor=request.user, note=note)
+            if request.FILES.get("file"):
+                services.evidence_add(
+                    rectification_item=item, actor=request.user, file=request.FILES["file"]
                 )
-            else:
-                raise ApplicationError(_("Unknown action."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+        elif action in ("verify", "reject"):
+            if not policy.allows(request.user, "incidents.rectification.verify", item):
+                raise PermissionDenied
+            services.rectification_verify(
+                item=item, actor=request.user, note=note, accept=action == "verify"
+            )
+        else:
+            raise ApplicationError(_("Unknown action."))
+
+    pages.attempt(request, act)
     if item.incident_id and policy.allows(request.user, "incidents.case.work"):
         return redirect(item.incident)
     return redirect("incidents:my-rectifications")
@@ -394,12 +373,12 @@ def concern_new(request):
         raise PermissionDenied
     form = forms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_submit(reporter=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Thank you. Your report has been sent to the handlers."))
+        if pages.attempt(
+            request,
+            lambda: services.concern_submit(reporter=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Thank you. Your report has been sent to the handlers."),
+        ):
             return redirect("incidents:my-concerns")
     return render(request, "incidents/concern_form.html", {"form": form})
 
@@ -425,40 +404,63 @@ def concern_queue(request):
     )
 
 
-@login_required
-def concern_detail(request, pk):
-    concern = get_object_or_404(selectors.concern_list(user=request.user), pk=pk)
-    triage = policy.allows(request.user, "incidents.concern.triage", concern)
-    promote_form = forms.PromoteForm(request.POST if "promote" in request.POST else None)
-    close_form = forms.CloseConcernForm(request.POST if "close" in request.POST else None)
-    if request.method == "POST":
-        if not triage:
-            raise PermissionDenied
-        try:
-            if "promote" in request.POST and promote_form.is_valid():
-                incident = services.concern_promote(
-                    concern=concern, actor=request.user, **promote_form.cleaned_data
-                )
-                messages.success(
-                    request, _("Opened incident %(ref)s.") % {"ref": incident.reference}
-                )
-                return redirect(incident)
-            if "close" in request.POST and close_form.is_valid():
-                services.concern_close(
-                    concern=concern, actor=request.user, reason=close_form.cleaned_data["reason"]
-                )
-                messages.success(request, _("Concern closed; the reporter sees your reason."))
-                return redirect("incidents:concern-queue")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+def _concern(request, pk) -> Concern:
+    return get_object_or_404(selectors.concern_list(user=request.user), pk=pk)
+
+
+def _may_triage(user, concern) -> bool:
+    return policy.allows(user, "incidents.concern.triage", concern)
+
+
+def _concern_page(request, concern, *, promote_form=None, close_form=None):
     return render(
         request,
         "incidents/concern_detail.html",
         {
             "concern": concern,
-            "triage": triage and concern.state == Concern.State.SUBMITTED,
-            "promote_form": promote_form,
-            "close_form": close_form,
+            "triage": _may_triage(request.user, concern) and concern.state == Concern.State.SUBMITTED,
+            "promote_form": promote_form or forms.PromoteForm(),
+            "close_form": close_form or forms.CloseConcernForm(),
             "is_reporter": concern.reporter_id == request.user.pk,
         },
     )
+
+
+@login_required
+def concern_detail(request, pk):
+    return _concern_page(request, _concern(request, pk))
+
+
+@login_required
+@require_POST
+def concern_promote(request, pk):
+    concern = _concern(request, pk)
+    if not _may_triage(request.user, concern):
+        raise PermissionDenied
+    form = forms.PromoteForm(request.POST)
+    if form.is_valid():
+        incident, ok = pages.run(
+            request, services.concern_promote, concern=concern, **form.cleaned_data
+        )
+        if ok:
+            messages.success(request, _("Opened incident %(ref)s.") % {"ref": incident.reference})
+            return redirect(incident)
+    return _concern_page(request, concern, promote_form=form)
+
+
+@login_required
+@require_POST
+def concern_close(request, pk):
+    concern = _concern(request, pk)
+    if not _may_triage(request.user, concern):
+        raise PermissionDenied
+    form = forms.CloseConcernForm(request.POST)
+    if form.is_valid() and pages.run(
+        request,
+        services.concern_close,
+        success=_("Concern closed; the reporter sees your reason."),
+        concern=concern,
+        reason=form.cleaned_data["reason"],
+    ):
+        return redirect("incidents:concern-queue")
+    return _concern_page(request, concern, close_form=form)

@@ -8,17 +8,21 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self):
         from accounts.policy import AUDITORS, FIRM_WIDE, HANDLERS
-        from audit.registry import audit_register
+        from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from . import models, schema, webhooks  # noqa: F401  (schema: OpenAPI extension)
+        from . import receivers, schema  # noqa: F401  (schema: OpenAPI extension)
 
-        audit_register(models.ApiToken, exclude_fields=["token_hash", "last_used_at"])
-        audit_register(models.AlertSource, exclude_fields=["secret"])
-        audit_register(models.Alert)
-        audit_register(models.WebhookSubscription, exclude_fields=["secret"])
-        audit_register(models.PeriodExport)
-        webhooks.connect()
+        register_app(
+            self,
+            skip={"AlertReceipt": "replay-window signatures, pruned; the alert itself is recorded"},
+            options={
+                "ApiToken": {"exclude_fields": ["token_hash", "last_used_at"]},
+                "AlertSource": {"exclude_fields": ["secret"]},
+                "WebhookSubscription": {"exclude_fields": ["secret"]},
+            },
+        )
+        receivers.connect()
 
         register(NavItem("my", _("My API tokens"), "integrations:tokens", frozenset(), 50))
         triage = HANDLERS | AUDITORS

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import sees_everything
-from core.errors import ApplicationError
+from core import pages
 
 from . import selectors, services
 from .forms import (
@@ -38,16 +38,18 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data.get("expires_in_days")
-        try:
-            token, raw = services.token_create(
+        created, ok = pages.attempt(
+            request,
+            lambda: services.token_create(
                 user=request.user,
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_at=timezone.now() + timedelta(days=days) if days else None,
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+            ),
+            form=form,
+        )
+        if ok:
+            token, raw = created
             # Shown once, on the next page only: the session entry is removed when read.
             request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": raw}
             return redirect("integrations:tokens")
@@ -68,12 +70,12 @@ def tokens(request):
 @require_POST
 def token_revoke(request, pk):
     token = get_object_or_404(selectors.tokens_for(user=request.user), pk=pk)
-    try:
-        services.token_revoke(token=token, actor=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    pages.run(
+        request,
+        services.token_revoke,
+        success=_("Token “%(name)s” revoked.") % {"name": token.name},
+        token=token,
+    )
     return redirect("integrations:tokens")
 
 
@@ -98,9 +100,12 @@ def alert_queue(request):
     )
 
 
-@login_required
-def alert_detail(request, pk):
-    alert = get_object_or_404(selectors.alert_queue(user=request.user, state=None), pk=pk)
+def _alert(request, pk) -> Alert:
+    return get_object_or_404(selectors.alert_queue(user=request.user, state=None), pk=pk)
+
+
+def _alert_page(request, alert, **bound):
+    """The alert's page; `bound` holds a posted form to show again with its errors."""
     forms = {
         "promote": PromoteForm(
             initial={
@@ -110,48 +115,8 @@ def alert_detail(request, pk):
         ),
         "merge": MergeForm(user=request.user),
         "dismiss": DismissForm(),
+        **bound,
     }
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "promote":
-                forms["promote"] = form = PromoteForm(request.POST)
-                if form.is_valid():
-                    alert = services.alert_promote(
-                        alert=alert,
-                        actor=request.user,
-                        title=form.cleaned_data["title"],
-                        category=form.cleaned_data["category"],
-                    )
-                    messages.success(
-                        request,
-                        _("Incident %(ref)s opened from the alert.")
-                        % {"ref": alert.incident.reference},
-                    )
-                    return redirect(alert.incident.get_absolute_url())
-            elif action == "merge":
-                forms["merge"] = form = MergeForm(request.POST, user=request.user)
-                if form.is_valid():
-                    alert = services.alert_merge(
-                        alert=alert, incident=form.cleaned_data["incident"], actor=request.user
-                    )
-                    messages.success(
-                        request,
-                        _("Alert merged into %(ref)s.") % {"ref": alert.incident.reference},
-                    )
-                    return redirect("integrations:alert-queue")
-            elif action == "dismiss":
-                forms["dismiss"] = form = DismissForm(request.POST)
-                if form.is_valid():
-                    services.alert_dismiss(
-                        alert=alert, actor=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("Alert dismissed."))
-                    return redirect("integrations:alert-queue")
-            else:
-                messages.error(request, _("Choose what to do with the alert."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return render(
         request,
         "integrations/alert_detail.html",
@@ -163,6 +128,67 @@ def alert_detail(request, pk):
             "payload": json.dumps(alert.payload, ensure_ascii=False, indent=2, sort_keys=True),
         },
     )
+
+
+@login_required
+def alert_detail(request, pk):
+    return _alert_page(request, _alert(request, pk))
+
+
+@login_required
+@require_POST
+def alert_promote(request, pk):
+    alert = _alert(request, pk)
+    form = PromoteForm(request.POST)
+    if form.is_valid():
+        promoted, ok = pages.run(
+            request,
+            services.alert_promote,
+            alert=alert,
+            title=form.cleaned_data["title"],
+            category=form.cleaned_data["category"],
+        )
+        if ok:
+            messages.success(
+                request,
+                _("Incident %(ref)s opened from the alert.") % {"ref": promoted.incident.reference},
+            )
+            return redirect(promoted.incident.get_absolute_url())
+    return _alert_page(request, alert, promote=form)
+
+
+@login_required
+@require_POST
+def alert_merge(request, pk):
+    alert = _alert(request, pk)
+    form = MergeForm(request.POST, user=request.user)
+    if form.is_valid():
+        merged, ok = pages.run(
+            request, services.alert_merge, alert=alert, incident=form.cleaned_data["incident"]
+        )
+        if ok:
+            messages.success(
+                request, _("Alert merged into %(ref)s.") % {"ref": merged.incident.reference}
+            )
+            return redirect("integrations:alert-queue")
+    return _alert_page(request, alert, merge=form)
+
+
+@login_required
+@require_POST
+def alert_dismiss(request, pk):
+    alert = _alert(request, pk)
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        if pages.run(
+            request,
+            services.alert_dismiss,
+            success=_("Alert dismissed."),
+            alert=alert,
+            reason=form.cleaned_data["reason"],
+        ):
+            return redirect("integrations:alert-queue")
+    return _alert_page(request, alert, dismiss=form)
 
 
 # --- webhook subscriptions ------------------------------------------------------------------
@@ -184,12 +210,14 @@ def webhooks(request):
         if not _officer(request.user):
             raise PermissionDenied
         if form.is_valid():
-            try:
-                subscription = services.subscription_create(actor=request.user, **form.cleaned_data)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Subscription created."))
+            subscription, ok = pages.run(
+                request,
+                services.subscription_create,
+                form=form,
+                success=_("Subscription created."),
+                **form.cleaned_data,
+            )
+            if ok:
                 # The signing secret is shown once, on the next page, never again.
                 request.session[NEW_WEBHOOK_SECRET_KEY] = {
                     "id": subscription.pk,
@@ -207,33 +235,15 @@ def webhooks(request):
     )
 
 
-@login_required
-def webhook_detail(request, pk):
-    subscription = get_object_or_404(selectors.subscriptions(user=request.user), pk=pk)
-    can_manage = _officer(request.user)
-    form = SubscriptionForm(
-        request.POST if request.POST.get("action") == "update" else None,
+def _subscription(request, pk):
+    return get_object_or_404(selectors.subscriptions(user=request.user), pk=pk)
+
+
+def _subscription_page(request, subscription, form=None):
+    form = form or SubscriptionForm(
         initial={"name": subscription.name, "url": subscription.url, "events": subscription.events},
     )
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        action = request.POST.get("action")
-        try:
-            if action == "update" and form.is_valid():
-                services.subscription_update(
-                    subscription=subscription, actor=request.user, **form.cleaned_data
-                )
-                messages.success(request, _("Subscription saved."))
-                return redirect("integrations:webhook-detail", pk)
-            if action in ("enable", "disable"):
-                services.subscription_set_active(
-                    subscription=subscription, actor=request.user, active=action == "enable"
-                )
-                messages.success(request, _("Subscription saved."))
-                return redirect("integrations:webhook-detail", pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+    can_manage = _officer(request.user)
     new_secret = request.session.pop(NEW_WEBHOOK_SECRET_KEY, None)
     return render(
         request,
@@ -245,9 +255,58 @@ def webhook_detail(request, pk):
             else None,
             "deliveries": selectors.deliveries(subscription=subscription),
             "form": form,
-            "can_manage": can_manage,
+            "can_manage": _officer(request.user),
         },
     )
+
+
+@login_required
+def webhook_detail(request, pk):
+    return _subscription_page(request, _subscription(request, pk))
+
+
+@login_required
+@require_POST
+def webhook_update(request, pk):
+    subscription = _subscription(request, pk)
+    if not _officer(request.user):
+        raise PermissionDenied
+    form = SubscriptionForm(request.POST)
+    if form.is_valid() and pages.run(
+        request,
+        services.subscription_update,
+        success=_("Subscription saved."),
+        subscription=subscription,
+        **form.cleaned_data,
+    ):
+        return redirect("integrations:webhook-detail", pk)
+    return _subscription_page(request, subscription, form)
+
+
+def _set_active(request, pk, active: bool):
+    subscription = _subscription(request, pk)
+    if not _officer(request.user):
+        raise PermissionDenied
+    pages.run(
+        request,
+        services.subscription_set_active,
+        success=_("Subscription saved."),
+        subscription=subscription,
+        active=active,
+    )
+    return redirect("integrations:webhook-detail", pk)
+
+
+@login_required
+@require_POST
+def webhook_enable(request, pk):
+    return _set_active(request, pk, True)
+
+
+@login_required
+@require_POST
+def webhook_disable(request, pk):
+    return _set_active(request, pk, False)
 
 
 # --- period export --------------------------------------------------------------------------
@@ -262,13 +321,16 @@ def period_export(request):
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         handle = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
         handle.close()
-        try:
-            services.period_export(
-                actor=request.user, date_from=date_from, date_to=date_to, out=handle.name
-            )
-        except ApplicationError as exc:
+        exported = pages.run(
+            request,
+            services.period_export,
+            form=form,
+            date_from=date_from,
+            date_to=date_to,
+            out=handle.name,
+        )
+        if not exported:
             os.unlink(handle.name)
-            form.add_error(None, exc.message)
         else:
             archive = open(handle.name, "rb")  # noqa: SIM115  (closed by FileResponse)
             os.unlink(handle.name)  # the open handle keeps the data until the response is sent

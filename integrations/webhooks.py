@@ -8,13 +8,11 @@ and backoff, signed, each attempt on record).
 
 import json
 import logging
-import uuid
 from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from notifications.models import Channel, Outbox
@@ -114,91 +112,6 @@ def _report_data(report) -> dict:
     }
 
 
-# --- receivers ------------------------------------------------------------------------------
-
-
-def on_incident_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
-    _safely(
-        Event.INCIDENT_CREATED,
-        key=f"incident:{instance.pk}",
-        data=incident_data(instance),
-        text=f"{instance.reference} {instance.title}",
-        url=instance.get_absolute_url(),
-    )
-
-
-def on_incident_graded(sender, incident, old_grade, new_grade, reason="", **kwargs):
-    event = Event.INCIDENT_REGRADED if old_grade else Event.INCIDENT_GRADED
-    data = incident_data(incident) | {"old_grade": old_grade, "new_grade": new_grade}
-    data["reason"] = reason
-    _safely(
-        event,
-        key=f"incident:{incident.pk}:grade:{uuid.uuid4().hex}",
-        data=data,
-        text=f"{incident.reference} {old_grade or '—'} → {new_grade}",
-        url=incident.get_absolute_url(),
-    )
-
-
-def on_report_version_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
-    report = instance.report
-    data = _report_data(report) | {
-        "version": instance.number,
-        "sha256": instance.sha256,
-        "approved_at": instance.approved_at,
-    }
-    _safely(
-        Event.REPORT_APPROVED,
-        key=f"report-version:{instance.pk}",
-        data=data,
-        text=f"{report.title} v{instance.number}",
-    )
-
-
-def on_report_submission_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
-    report = instance.report
-    data = _report_data(report) | {
-        "version": instance.version.number,
-        "sha256": instance.version.sha256,
-        "channel": instance.channel,
-        "submitted_at": instance.submitted_at,
-        "on_time": instance.on_time,
-        "receipt_number": instance.receipt_number,
-    }
-    _safely(
-        Event.REPORT_SUBMITTED,
-        key=f"report-submission:{instance.pk}",
-        data=data,
-        text=f"{report.title} v{instance.version.number}",
-    )
-
-
-def on_deadline_missed(sender, deadline, **kwargs):
-    data = {
-        "id": deadline.pk,
-        "kind": deadline.kind.code if deadline.kind_id else None,
-        "title": deadline.title,
-        "due_at": deadline.due_at,
-        "missed_at": deadline.missed_at,
-        "subject_type": f"{deadline.content_type.app_label}.{deadline.content_type.model}",
-        "subject_id": deadline.object_id,
-        "url": _absolute(deadline.url),
-    }
-    _safely(
-        Event.DEADLINE_MISSED,
-        key=f"deadline:{deadline.pk}:r{deadline.revision}",
-        data=data,
-        text=deadline.title,
-        url=deadline.url,
-    )
-
-
 def agreements_expiring_publish(*, today=None) -> int:
     """Once per agreement and end date: approved agreements within the expiring window."""
     if not apps.is_installed("governance"):
@@ -232,30 +145,3 @@ def agreements_expiring_publish(*, today=None) -> int:
                 )
             )
     return count
-
-
-def connect() -> None:
-    """Called from IntegrationsConfig.ready(); apps that are not installed are skipped."""
-    if apps.is_installed("incidents"):
-        from incidents.signals import incident_graded
-
-        post_save.connect(
-            on_incident_saved,
-            sender=apps.get_model("incidents", "Incident"),
-            dispatch_uid="integrations.incident_created",
-        )
-        incident_graded.connect(on_incident_graded, dispatch_uid="integrations.incident_graded")
-    if apps.is_installed("reporting"):
-        post_save.connect(
-            on_report_version_saved,
-            sender=apps.get_model("reporting", "ReportVersion"),
-            dispatch_uid="integrations.report_approved",
-        )
-        post_save.connect(
-            on_report_submission_saved,
-            sender=apps.get_model("reporting", "ReportSubmission"),
-            dispatch_uid="integrations.report_submitted",
-        )
-    from deadlines.signals import deadline_missed
-
-    deadline_missed.connect(on_deadline_missed, dispatch_uid="integrations.deadline_missed")

@@ -7,10 +7,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from audit.registry import audit_register
+        from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from .models import WebhookEndpoint
-
-        audit_register(WebhookEndpoint, exclude_fields=["secret"])
+        register_app(
+            self,
+            skip={
+                "Outbox": "delivery attempts of messages; the records they announce are recorded",
+                "InboxItem": "a person's copy of a notification and its read mark",
+                "CalendarFeed": "a person's secret feed address, not a record of the firm",
+            },
+            options={"WebhookEndpoint": {"exclude_fields": ["secret"]}},
+        )
         register(NavItem("my", _("Notifications"), "notifications:inbox", frozenset(), 30))

@@ -1,13 +1,16 @@
-"""The per-user ICS feed of open deadlines (icalendar)."""
-
-from datetime import timedelta
+"""The per-user ICS feed (icalendar). The events come from sources other apps register from
+their AppConfig.ready() (deadlines: a person's open deadlines); this module imports none of them."""
 
 from django.conf import settings
-from icalendar import Calendar, Event
+from icalendar import Calendar
 
-from deadlines.models import Deadline
+_sources: list = []
 
-from .channels import absolute_url
+
+def register_source(events_for) -> None:
+    """events_for(user) -> iterable of icalendar Events for that person's feed."""
+    if events_for not in _sources:
+        _sources.append(events_for)
 
 
 def feed_for(user) -> bytes:
@@ -16,24 +19,7 @@ def feed_for(user) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{user} · deadlines")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    rows = (
-        Deadline.objects.filter(owner=user, state__in=Deadline.ACTIVE_STATES)
-        .select_related("kind")
-        .order_by("due_at")[:500]
-    )
-    for deadline in rows:
-        event = Event()
-        event.add("uid", f"deadline-{deadline.pk}-r{deadline.revision}@incident-response")
-        event.add("summary", deadline.title)
-        event.add("dtstart", deadline.due_at)
-        event.add("dtend", deadline.due_at + timedelta(minutes=30))
-        event.add("dtstamp", deadline.updated_at)
-        event.add("categories", [str(deadline.kind.label)])
-        description = f"{deadline.kind.label}"
-        if not deadline.calendar_confirmed:
-            description += "\n(calendar unconfirmed / 工作日历未确认)"
-        event.add("description", description)
-        if deadline.url:
-            event.add("url", absolute_url(deadline.url))
-        calendar.add_component(event)
+    for events_for in _sources:
+        for event in events_for(user):
+            calendar.add_component(event)
     return calendar.to_ical()

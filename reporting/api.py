@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
 from incidents.models import Incident
 
+from . import fields as editable
 from . import selectors, services
 from .models import (
     RegulatorNotice,
@@ -305,16 +306,9 @@ class NoticeSerializer(serializers.ModelSerializer):
         model = RegulatorNotice
         fields = [
             "id",
-            "reference",
-            "issuer",
-            "title",
-            "received_at",
-            "content",
-            "feedback_due_at",
-            "status",
-            "handler",
-            "verification",
-            "incident",
+            *editable.NOTICE,
+            *(f for f in editable.NOTICE_HANDLING if f not in editable.NOTICE),
+            *editable.NOTICE_LINKS,
             "feedback_reports",
         ]
         read_only_fields = ["feedback_reports"]
@@ -367,18 +361,11 @@ class IntelligenceSerializer(serializers.ModelSerializer):
         model = RiskIntelligence
         fields = [
             "id",
-            "kind",
-            "party",
-            "party_name",
-            "summary",
-            "details",
-            "source",
-            "source_url",
-            "observed_at",
+            *editable.INTELLIGENCE,
             "status",
             "incident",
             "incident_reference",
-            "notice",
+            *editable.INTELLIGENCE_LINKS,
             "closed_reason",
             "triaged_by",
             "triaged_at",

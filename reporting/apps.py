@@ -8,9 +8,12 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Role
+        from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from . import audit_trail, demo, receivers  # noqa: F401  (audit trail, demo, signals)
+        from . import demo, receivers  # noqa: F401  (demo seeder, signal receivers)
+
+        register_app(self)
 
         officers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR})
         handlers = officers | {Role.INCIDENT_HANDLER}

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.uploads import UploadValidator
 
+from . import fields as editable
 from .content import FIELD_LABELS, STAGE_FIELDS
 from .models import RECEIPT_KINDS, RegulatorNotice, ReportSubmission, RiskIntelligence
 
@@ -64,23 +65,14 @@ class SubmissionForm(forms.Form):
 class NoticeForm(forms.ModelForm):
     class Meta:
         model = RegulatorNotice
-        fields = [
-            "reference",
-            "issuer",
-            "title",
-            "received_at",
-            "feedback_due_at",
-            "handler",
-            "content",
-            "attachment",
-        ]
+        fields = [*editable.NOTICE, *editable.NOTICE_FILE]
         widgets = {"received_at": DATETIME, "feedback_due_at": DATETIME}
 
 
 class NoticeHandlingForm(forms.ModelForm):
     class Meta:
         model = RegulatorNotice
-        fields = ["status", "handler", "feedback_due_at", "verification"]
+        fields = list(editable.NOTICE_HANDLING)
         widgets = {"feedback_due_at": DATETIME}
 
 
@@ -91,16 +83,7 @@ class IntelligenceForm(forms.ModelForm):
 
     class Meta:
         model = RiskIntelligence
-        fields = [
-            "kind",
-            "party",
-            "party_name",
-            "summary",
-            "details",
-            "source",
-            "source_url",
-            "observed_at",
-        ]
+        fields = list(editable.INTELLIGENCE)
         widgets = {"observed_at": DATETIME}
 
 

@@ -264,7 +264,7 @@ def seed_templates(apps, schema_editor):
 
 
 def seed_kinds(apps, schema_editor):
-    from deadlines.seeding import ensure_kind
+    from deadlines.seed import ensure_kind
 
     for code, label, steps in DEADLINE_KINDS:
         ensure_kind(apps, code=code, label=label, steps=steps)

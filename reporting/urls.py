@@ -1,17 +1,8 @@
-from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-from . import api, views
+from . import views
 
 app_name = "reporting"
-
-router = DefaultRouter()
-router.register("rules", api.RuleViewSet, basename="api-rule")
-router.register("reports", api.ReportViewSet, basename="api-report")
-router.register("approvals", api.ApprovalViewSet, basename="api-approval")
-router.register("submissions", api.SubmissionViewSet, basename="api-submission")
-router.register("notices", api.NoticeViewSet, basename="api-notice")
-router.register("intelligence", api.IntelligenceViewSet, basename="api-intelligence")
 
 urlpatterns = [
     path("reporting/", views.report_list, name="report-list"),
@@ -35,5 +26,4 @@ urlpatterns = [
     path("reporting/intelligence/<int:pk>/promote/", views.intel_promote, name="intel-promote"),
     path("reporting/metrics/", views.metrics, name="metrics"),
     path("reporting/metrics.xlsx", views.metrics_export, name="metrics-export"),
-    path("api/reporting/", include(router.urls)),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from core.errors import ApplicationError
+from core import pages
 
 from . import exports, forms, selectors, services
 from .content import FIELD_LABELS, STAGE_FIELDS
@@ -116,17 +116,15 @@ def report_edit(request, pk):
     _require(request, "reporting.report.change", report)
     form = forms.ReportContentForm(request.POST or None, report=report)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.report_update(
-                report=report,
-                content=form.content(),
-                title=form.cleaned_data["title"],
-                actor=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Draft saved."))
+        if pages.run(
+            request,
+            services.report_update,
+            form=form,
+            success=_("Draft saved."),
+            report=report,
+            content=form.content(),
+            title=form.cleaned_data["title"],
+        ):
             return redirect("reporting:report-detail", pk=report.pk)
     return render(request, "reporting/report_edit.html", {"report": report, "form": form})
 
@@ -175,12 +173,7 @@ def report_action(request, pk, action):
     else:
         _require(request, "reporting.report.change", report)
     func, done = calls[action]
-    try:
-        func()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+    pages.attempt(request, func, success=done)
     return redirect("reporting:report-detail", pk=report.pk)
 
 
@@ -193,20 +186,17 @@ def report_submit(request, pk):
     form = forms.SubmissionForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.submission_record(
-                report=report,
-                channel=data["channel"],
-                submitted_at=data["submitted_at"],
-                receipt_number=data["receipt_number"],
-                receipt_file=data["receipt_file"],
-                late_reason=data["late_reason"],
-                actor=request.user,
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Submission recorded."))
+        pages.run(
+            request,
+            services.submission_record,
+            success=_("Submission recorded."),
+            report=report,
+            channel=data["channel"],
+            submitted_at=data["submitted_at"],
+            receipt_number=data["receipt_number"],
+            receipt_file=data["receipt_file"],
+            late_reason=data["late_reason"],
+        )
     else:
         messages.error(request, _("Check the submission details: %(e)s") % {"e": form.errors})
     return redirect("reporting:report-detail", pk=report.pk)
@@ -261,12 +251,15 @@ def notice_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         attachment = data.pop("attachment", None) or None
-        try:
-            notice = services.notice_create(actor=request.user, attachment=attachment, **data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Notice registered; its feedback report is open."))
+        notice, ok = pages.run(
+            request,
+            services.notice_create,
+            form=form,
+            success=_("Notice registered; its feedback report is open."),
+            attachment=attachment,
+            **data,
+        )
+        if ok:
             return redirect("reporting:notice-detail", pk=notice.pk)
     return render(
         request, "reporting/form.html", {"form": form, "title": _("New regulator notice")}
@@ -281,16 +274,14 @@ def notice_detail(request, pk):
     if request.method == "POST":
         _require(request, "reporting.notice.change", notice)
         if form.is_valid():
-            try:
-                services.notice_update(
-                    notice=notice,
-                    actor=request.user,
-                    **{k: form.cleaned_data[k] for k in form.changed_data},
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Notice updated."))
+            if pages.run(
+                request,
+                services.notice_update,
+                form=form,
+                success=_("Notice updated."),
+                notice=notice,
+                **{k: form.cleaned_data[k] for k in form.changed_data},
+            ):
                 return redirect("reporting:notice-detail", pk=notice.pk)
     return render(
         request,
@@ -325,12 +316,14 @@ def intel_create(request):
     _require(request, "reporting.intelligence.create")
     form = forms.IntelligenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            item = services.intelligence_create(actor=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Risk intelligence recorded."))
+        item, ok = pages.run(
+            request,
+            services.intelligence_create,
+            form=form,
+            success=_("Risk intelligence recorded."),
+            **form.cleaned_data,
+        )
+        if ok:
             return redirect("reporting:intel-detail", pk=item.pk)
     return render(
         request, "reporting/form.html", {"form": form, "title": _("New risk intelligence")}
@@ -345,19 +338,17 @@ def intel_detail(request, pk):
     if request.method == "POST":
         _require(request, "reporting.intelligence.triage", item)
         if form.is_valid():
-            try:
-                if form.cleaned_data["incident"]:
-                    services.intelligence_triage_to_incident(
-                        item=item, incident=form.cleaned_data["incident"], actor=request.user
-                    )
-                else:
-                    services.intelligence_close(
-                        item=item, reason=form.cleaned_data["reason"], actor=request.user
-                    )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
+            if form.cleaned_data["incident"]:
+                service = services.intelligence_triage_to_incident
+                decision = {"incident": form.cleaned_data["incident"]}
             else:
-                messages.success(request, _("Item triaged."))
+                service, decision = (
+                    services.intelligence_close,
+                    {"reason": form.cleaned_data["reason"]},
+                )
+            if pages.run(
+                request, service, form=form, success=_("Item triaged."), item=item, **decision
+            ):
                 return redirect("reporting:intel-detail", pk=item.pk)
     return render(
         request,
@@ -380,15 +371,14 @@ def intel_promote(request, pk):
     if not form.is_valid():
         messages.error(request, _("Check the incident details: %(e)s") % {"e": form.errors})
         return redirect("reporting:intel-detail", pk=item.pk)
-    try:
-        incident = services.intelligence_promote(
-            item=item,
-            category=form.cleaned_data["category"],
-            title=form.cleaned_data["title"],
-            actor=request.user,
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    incident, ok = pages.run(
+        request,
+        services.intelligence_promote,
+        item=item,
+        category=form.cleaned_data["category"],
+        title=form.cleaned_data["title"],
+    )
+    if not ok:
         return redirect("reporting:intel-detail", pk=item.pk)
     messages.success(
         request, _("Incident %(ref)s opened from this item.") % {"ref": incident.reference}

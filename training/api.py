@@ -3,7 +3,7 @@ only their own assignments and the courses they are assigned to."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import routers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -129,10 +129,3 @@ class DrillViewSet(viewsets.ReadOnlyModelViewSet):
     def start(self, request, pk=None):
         drill = services.drill_start(drill=self.get_object(), actor=request.user)
         return Response(DrillSerializer(drill).data)
-
-
-router = routers.SimpleRouter()
-router.register("plans", PlanViewSet, basename="api-plan")
-router.register("courses", CourseViewSet, basename="api-course")
-router.register("assignments", AssignmentViewSet, basename="api-assignment")
-router.register("drills", DrillViewSet, basename="api-drill")

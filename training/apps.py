@@ -8,9 +8,12 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from accounts.policy import FIRM_WIDE, HANDLERS
+        from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from . import auditing, demo, obligations  # noqa: F401  (audit, demo, evidence rules)
+        from . import demo, obligations, tasks  # noqa: F401  (demo, evidence rules, tasks)
+
+        register_app(self)
 
         register(NavItem("my", _("My trainings"), "training:my", frozenset(), 20))
         officers = FIRM_WIDE

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
 from accounts.policy import sees_everything
+from core import pages
 
 from . import pdf, selectors, services
 from .forms import DrillCompleteForm, DrillForm, FindingForm, ObjectiveResultForm, ReasonForm
 from .models import Drill, DrillObjective
-from .views import _run, officer_view
+from .views import officer_view
 
 
 def _visible_drill(request, pk) -> Drill:
@@ -31,7 +32,7 @@ def drill_list(request):
         elif form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("objectives")
-            drill, ok = _run(
+            drill, ok = pages.run(
                 request, services.drill_plan, objectives=form.objective_pairs(), **data
             )
             if ok:
@@ -69,7 +70,7 @@ def drill_detail(request, pk):
 @require_POST
 def drill_start(request, pk):
     drill = _visible_drill(request, pk)
-    _r, ok = _run(request, services.drill_start, drill=drill)
+    _r, ok = pages.run(request, services.drill_start, drill=drill)
     if ok:
         messages.success(request, _("The drill is running; its incident has been opened."))
     return redirect("training:drill", pk=pk)
@@ -82,7 +83,7 @@ def drill_assess(request, pk, objective):
     obj = get_object_or_404(DrillObjective, pk=objective, drill=drill)
     form = ObjectiveResultForm(request.POST)
     if form.is_valid():
-        _run(
+        pages.run(
             request,
             services.drill_assess_objective,
             objective=obj,
@@ -98,7 +99,7 @@ def drill_finding(request, pk):
     drill = _visible_drill(request, pk)
     form = FindingForm(request.POST, drill=drill)
     if form.is_valid():
-        _r, ok = _run(request, services.drill_add_finding, drill=drill, **form.cleaned_data)
+        _r, ok = pages.run(request, services.drill_add_finding, drill=drill, **form.cleaned_data)
         if ok:
             messages.success(request, _("Finding recorded as a rectification item."))
     else:
@@ -112,7 +113,7 @@ def drill_complete(request, pk):
     drill = _visible_drill(request, pk)
     form = DrillCompleteForm(request.POST)
     if form.is_valid():
-        _r, ok = _run(request, services.drill_complete, drill=drill, **form.cleaned_data)
+        _r, ok = pages.run(request, services.drill_complete, drill=drill, **form.cleaned_data)
         if ok:
             messages.success(request, _("The drill is completed."))
     else:
@@ -126,7 +127,7 @@ def drill_cancel(request, pk):
     drill = get_object_or_404(Drill, pk=pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        _run(request, services.drill_cancel, drill=drill, reason=form.cleaned_data["reason"])
+        pages.run(request, services.drill_cancel, drill=drill, reason=form.cleaned_data["reason"])
     else:
         messages.error(request, _("Say why the drill is cancelled."))
     return redirect("training:drill", pk=pk)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, JobRole, User
 
+from . import fields as editable
 from .models import Course, CourseMaterial, Drill, DrillObjective, Question, Topic, TrainingPlan
 
 ANSWER_MAX = 300  # Choice.text
@@ -11,7 +12,7 @@ ANSWER_MAX = 300  # Choice.text
 class PlanForm(forms.ModelForm):
     class Meta:
         model = TrainingPlan
-        fields = ["year", "title", "description"]
+        fields = list(editable.PLAN)
 
 
 class CourseForm(forms.ModelForm):
@@ -41,22 +42,7 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = [
-            "title",
-            "summary",
-            "topics",
-            "due_date",
-            "duration_minutes",
-            "pass_mark",
-            "questions_per_attempt",
-            "max_attempts",
-            "newcomer_days",
-            "acknowledgement_text",
-            "audience_all",
-            "audience_roles",
-            "audience_departments",
-            "audience_users",
-        ]
+        fields = list(editable.COURSE)
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
 

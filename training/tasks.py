@@ -8,7 +8,7 @@ from . import reminders, services
 from .models import Course
 
 
-@shared_task(bind=True, name="training.generate_assignments")
+@shared_task(bind=True, name=services.courses.GENERATE_ASSIGNMENTS_TASK)
 def generate_assignments(self, course_id: int) -> dict:
     """Generate a course's assignments; reports progress (done/total) in the task state, which
     django-celery-results stores in the database for the course page to poll."""

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import api, drill_views, views
+from . import drill_views, views
 
 app_name = "training"
 
@@ -39,5 +39,4 @@ urlpatterns = [
     path("training/drills/<int:pk>/complete/", drill_views.drill_complete, name="drill_complete"),
     path("training/drills/<int:pk>/cancel/", drill_views.drill_cancel, name="drill_cancel"),
     path("training/drills/<int:pk>/report.pdf", drill_views.drill_report, name="drill_report"),
-    path("api/training/", include(api.router.urls)),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.policy import sees_everything
-from core.errors import ApplicationError
+from core import pages
 
 from . import exports, pdf, selectors, services
 from .forms import CourseForm, EvaluationForm, FeedbackForm, MaterialForm, PlanForm, QuestionForm
@@ -37,16 +37,6 @@ def officer_view(func):
         return func(request, *args, **kwargs)
 
     return wrapper
-
-
-def _run(request, func, **kwargs):
-    """Call a service; an ApplicationError becomes an error message on the page."""
-    try:
-        result = func(actor=request.user, **kwargs)
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-        return None, False
-    return result, True
 
 
 def _my_assignment(request, pk) -> TrainingAssignment:
@@ -105,7 +95,7 @@ def assignment_mark_read(request, pk):
         material = get_object_or_404(
             CourseMaterial, pk=request.POST["material"], course=assignment.course
         )
-    _result, ok = _run(
+    _result, ok = pages.run(
         request, services.assignment_mark_read, assignment=assignment, material=material
     )
     return redirect("training:assignment", pk=pk)
@@ -115,7 +105,7 @@ def assignment_mark_read(request, pk):
 @require_POST
 def assignment_acknowledge(request, pk):
     assignment = _my_assignment(request, pk)
-    _result, ok = _run(request, services.assignment_acknowledge, assignment=assignment)
+    _result, ok = pages.run(request, services.assignment_acknowledge, assignment=assignment)
     if ok:
         messages.success(request, _("Your acknowledgement has been recorded."))
     return redirect("training:assignment", pk=pk)
@@ -125,7 +115,7 @@ def assignment_acknowledge(request, pk):
 @require_POST
 def quiz_start(request, pk):
     assignment = _my_assignment(request, pk)
-    attempt, ok = _run(request, services.quiz_start, assignment=assignment)
+    attempt, ok = pages.run(request, services.quiz_start, assignment=assignment)
     if not ok:
         return redirect("training:assignment", pk=pk)
     return redirect("training:quiz", pk=pk, attempt=attempt.pk)
@@ -138,7 +128,7 @@ def quiz(request, pk, attempt):
     rows = list(attempt.answers.select_related("question").prefetch_related("question__choices"))
     if request.method == "POST" and not attempt.submitted_at:
         answers = {row.question_id: request.POST.getlist(f"q{row.question_id}") for row in rows}
-        _result, ok = _run(request, services.quiz_submit, attempt=attempt, answers=answers)
+        _result, ok = pages.run(request, services.quiz_submit, attempt=attempt, answers=answers)
         return redirect("training:quiz", pk=pk, attempt=attempt.pk)
     return render(
         request,
@@ -153,7 +143,7 @@ def feedback(request, pk):
     assignment = _my_assignment(request, pk)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        _result, ok = _run(
+        _result, ok = pages.run(
             request,
             services.feedback_submit,
             assignment=assignment,
@@ -209,7 +199,7 @@ def material_file(request, pk):
 def plan_list(request):
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan, ok = _run(request, services.plan_create, **form.cleaned_data)
+        plan, ok = pages.run(request, services.plan_create, **form.cleaned_data)
         if ok:
             return redirect("training:plan", pk=plan.pk)
     plans = TrainingPlan.objects.visible_to(request.user).order_by("-year")
@@ -239,7 +229,7 @@ def plan_detail(request, pk):
 @require_POST
 def plan_approve(request, pk):
     plan = get_object_or_404(TrainingPlan, pk=pk)
-    _result, ok = _run(request, services.plan_approve, plan=plan)
+    _result, ok = pages.run(request, services.plan_approve, plan=plan)
     if ok:
         messages.success(request, _("The plan is approved."))
     return redirect("training:plan", pk=pk)
@@ -251,7 +241,7 @@ def plan_evaluate(request, pk):
     plan = get_object_or_404(TrainingPlan, pk=pk)
     form = EvaluationForm(request.POST)
     if form.is_valid():
-        _result, ok = _run(request, services.evaluation_record, plan=plan, **form.cleaned_data)
+        _result, ok = pages.run(request, services.evaluation_record, plan=plan, **form.cleaned_data)
         if ok:
             messages.success(request, _("The evaluation has been recorded."))
     else:
@@ -276,7 +266,7 @@ def course_create(request, plan_pk):
     plan = get_object_or_404(TrainingPlan, pk=plan_pk)
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        course, ok = _run(request, services.course_create, plan=plan, **form.cleaned_data)
+        course, ok = pages.run(request, services.course_create, plan=plan, **form.cleaned_data)
         if ok:
             return redirect("training:course", pk=course.pk)
     return render(request, "training/course_form.html", {"plan": plan, "form": form})
@@ -291,7 +281,7 @@ def course_detail(request, pk):
         if request.POST.get("form") == "material":
             material_form = MaterialForm(request.POST, request.FILES)
             if material_form.is_valid():
-                _r, ok = _run(
+                _r, ok = pages.run(
                     request, services.material_add, course=course, **material_form.cleaned_data
                 )
                 if ok:
@@ -299,7 +289,7 @@ def course_detail(request, pk):
         elif request.POST.get("form") == "question":
             question_form = QuestionForm(request.POST)
             if question_form.is_valid():
-                _r, ok = _run(
+                _r, ok = pages.run(
                     request,
                     services.question_add,
                     course=course,
@@ -328,7 +318,7 @@ def course_detail(request, pk):
 @require_POST
 def course_publish(request, pk):
     course = get_object_or_404(Course, pk=pk)
-    _result, ok = _run(request, services.course_publish, course=course)
+    _result, ok = pages.run(request, services.course_publish, course=course)
     if ok:
         messages.success(request, _("Published; assignments are being generated."))
     return redirect("training:course", pk=pk)

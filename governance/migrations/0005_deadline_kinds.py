@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 
 
 def seed(apps, schema_editor):

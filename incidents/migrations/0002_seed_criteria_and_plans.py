@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from incidents.seed_data import CRITERIA, PLANS
+    from incidents.seed import CRITERIA, PLANS
 
     CriterionSet = apps.get_model("incidents", "GradingCriterionSet")
     Criterion = apps.get_model("incidents", "GradingCriterion")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from core.errors import ApplicationError
 
+from .. import fields as editable
 from ..models import (
     AffectedSystem,
     Incident,
@@ -39,30 +40,10 @@ DEFAULT_EVIDENCE_EXTENSIONS = (
 ).split()
 
 
-FACT_FIELDS = (
-    "persons_leaked",
-    "records_leaked",
-    "data_level",
-    "pfi_class",
-    "economic_loss",
-    "cii_involved",
-)
+FACT_FIELDS = editable.INCIDENT_FACTS
 
 
-EDITABLE_FIELDS = (
-    "title",
-    "description",
-    "category",
-    "occurred_at",
-    "discovered_at",
-    "contained_at",
-    "assignee",
-    "team",
-    "counterparty",
-    "agreement",
-    "counterparty_name",
-    *FACT_FIELDS,
-)
+EDITABLE_FIELDS = editable.INCIDENT
 
 
 def _lock(incident) -> Incident:

@@ -10,6 +10,7 @@ from accounts import policy
 from core.errors import ApplicationError
 
 from .. import deadline_links
+from .. import fields as editable
 from ..models import (
     Comment,
     IncidentTask,
@@ -57,7 +58,7 @@ def task_create(
 @transaction.atomic
 def task_update(*, task, actor, **changes) -> IncidentTask:
     policy.require(actor, "incidents.task.change", task)
-    allowed = {"title", "description", "assignee", "due_at"}
+    allowed = set(editable.TASK)
     if set(changes) - allowed:
         raise TypeError(f"unexpected arguments: {sorted(set(changes) - allowed)}")
     if "title" in changes and not (changes["title"] or "").strip():

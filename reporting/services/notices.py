@@ -10,6 +10,7 @@ from core.errors import ApplicationError
 from core.uploads import check_upload
 
 from .. import content as report_content
+from .. import fields as editable
 from .. import rules
 from ..models import (
     NOTICE_KINDS,
@@ -89,7 +90,7 @@ def notice_update(*, notice: RegulatorNotice, actor, **changes) -> RegulatorNoti
     """Handling notes, handler, status and a moved feedback deadline (e.g. the regulator agreed
     to an extension)."""
     policy.require(actor, "reporting.notice.change", notice)
-    allowed = {"verification", "handler", "status", "feedback_due_at", "incident", "content"}
+    allowed = set(editable.NOTICE_UPDATE)
     unknown = set(changes) - allowed
     if unknown:
         raise ApplicationError(
@@ -124,17 +125,7 @@ def notice_update(*, notice: RegulatorNotice, actor, **changes) -> RegulatorNoti
 
 def intelligence_create(*, actor, **fields) -> RiskIntelligence:
     policy.require(actor, "reporting.intelligence.create")
-    allowed = {
-        "kind",
-        "party",
-        "party_name",
-        "summary",
-        "details",
-        "source",
-        "source_url",
-        "observed_at",
-        "notice",
-    }
+    allowed = {*editable.INTELLIGENCE, *editable.INTELLIGENCE_LINKS}
     unknown = set(fields) - allowed
     if unknown:
         raise ApplicationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})

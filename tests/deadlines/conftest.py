@@ -1,6 +1,6 @@
 import pytest
 
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.policy import SYSTEM
 from deadlines import services
 from deadlines.models import Deadline
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 from deadlines.sweeper import sweep, sweep_steps
 from notifications.delivery import deliver_batch, outbox_sweep
 from notifications.models import Channel, InboxItem, Outbox

@@ -9,7 +9,7 @@ from core.errors import ApplicationError
 from deadlines import resolvers, services
 from deadlines.calendar import SHANGHAI
 from deadlines.models import Deadline, DeadlineKind, ReminderStep
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 from deadlines.signals import deadline_met
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.policy import SYSTEM
 from deadlines import services
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 from notifications import conf
 from notifications.delivery import deliver_batch
 from notifications.models import Channel, Outbox

@@ -10,7 +10,7 @@ from accounts.policy import SYSTEM
 from core.errors import ApplicationError
 from deadlines import services as deadline_services
 from deadlines.resolvers import resolve_role
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 from deadlines.sweeper import sweep_steps
 from governance import services
 from governance.models import ContactRole

@@ -58,8 +58,8 @@ def test_agreement_document_refuses_a_disguised_program(draft, officer, client_f
             agreement=draft, file=ContentFile(EXE, "report.pdf"), actor=officer
         )
     resp = client_for(officer).post(
-        f"/governance/agreements/{draft.pk}/",
-        {"action": "document", "document": SimpleUploadedFile("report.pdf", EXE)},
+        f"/governance/agreements/{draft.pk}/document/",
+        {"document": SimpleUploadedFile("report.pdf", EXE)},
         follow=True,
     )
     assert "Programs and scripts cannot be uploaded" in resp.content.decode()
@@ -73,8 +73,8 @@ def test_agreement_document_refuses_a_disguised_program(draft, officer, client_f
 
 def test_agreement_document_accepts_a_real_pdf(draft, officer, client_for):
     resp = client_for(officer).post(
-        f"/governance/agreements/{draft.pk}/",
-        {"action": "document", "document": SimpleUploadedFile("signed.pdf", PDF)},
+        f"/governance/agreements/{draft.pk}/document/",
+        {"document": SimpleUploadedFile("signed.pdf", PDF)},
     )
     assert resp.status_code == 302
     draft.refresh_from_db()
@@ -84,8 +84,8 @@ def test_agreement_document_accepts_a_real_pdf(draft, officer, client_for):
 def test_meeting_attachment_checked_by_content(meeting, officer, client_for):
     client = client_for(officer)
     resp = client.post(
-        f"/governance/meetings/{meeting.pk}/",
-        {"action": "attachment", "file": SimpleUploadedFile("report.pdf", EXE)},
+        f"/governance/meetings/{meeting.pk}/attachments/",
+        {"file": SimpleUploadedFile("report.pdf", EXE)},
         follow=True,
     )
     assert "Programs and scripts cannot be uploaded" in resp.content.decode()
@@ -95,8 +95,8 @@ def test_meeting_attachment_checked_by_content(meeting, officer, client_for):
         )
     assert not MeetingAttachment.objects.exists()
     client.post(
-        f"/governance/meetings/{meeting.pk}/",
-        {"action": "attachment", "file": SimpleUploadedFile("slides.pdf", PDF)},
+        f"/governance/meetings/{meeting.pk}/attachments/",
+        {"file": SimpleUploadedFile("slides.pdf", PDF)},
     )
     assert MeetingAttachment.objects.get().name == "slides.pdf"
 
@@ -138,8 +138,8 @@ def test_obligation_evidence_checked_by_content(officer, client_for):
 def test_overlong_text_is_refused_not_truncated(meeting, draft, officer, client_for):
     client = client_for(officer)
     resp = client.post(
-        f"/governance/meetings/{meeting.pk}/",
-        {"action": "decision", "text": "决" * 5001},
+        f"/governance/meetings/{meeting.pk}/decisions/",
+        {"text": "决" * 5001},
         follow=True,
     )
     assert "at most 5000 characters" in resp.content.decode()

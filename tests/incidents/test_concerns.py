@@ -24,9 +24,7 @@ def test_staff_report_triage_promote_and_outcome(client_for, staff, handler, mak
     client = client_for(handler)
     queue = client.get("/incidents/concerns/")
     assert "收到可疑钓鱼邮件" in queue.content.decode()
-    resp = client.post(
-        f"/incidents/concerns/{concern.pk}/", {"promote": "1", "category": "network_attack"}
-    )
+    resp = client.post(f"/incidents/concerns/{concern.pk}/promote/", {"category": "network_attack"})
     assert resp.status_code == 302
     concern.refresh_from_db()
     incident = concern.incident

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _numeric_criteria():
     # Read from the seed data (the migration's source) so every seeded numeric row is covered.
-    from incidents.seed_data import CRITERIA
+    from incidents.seed import CRITERIA
 
     numeric = {f.value for f in GradingCriterion.NUMERIC_FACTS}
     return [row[0] for row in CRITERIA if row[2] in numeric]

@@ -212,8 +212,8 @@ def test_triage_pages(client, client_for, source, handler, staff):
     detail = web.get(reverse("integrations:alert-detail", args=[alert.pk]))
     assert detail.status_code == 200
     response = web.post(
-        reverse("integrations:alert-detail", args=[alert.pk]),
-        {"action": "promote", "title": "异常登录", "category": "network_attack"},
+        reverse("integrations:alert-promote", args=[alert.pk]),
+        {"title": "异常登录", "category": "network_attack"},
     )
     alert.refresh_from_db()
     assert alert.state == Alert.State.PROMOTED
@@ -253,8 +253,8 @@ def test_overlong_text_is_refused_not_truncated(client, client_for, source, hand
     alert = Alert.objects.get()
     web = client_for(handler)
     response = web.post(
-        reverse("integrations:alert-detail", args=[alert.pk]),
-        {"action": "dismiss", "reason": "误" * 2001},
+        reverse("integrations:alert-dismiss", args=[alert.pk]),
+        {"reason": "误" * 2001},
     )
     assert response.status_code == 200
     assert "2000" in response.content.decode()

@@ -254,17 +254,14 @@ def test_webhook_pages(client_for, officer, auditor, handler):
     # Shown once: never again, to anyone (whoever holds it could forge deliveries).
     page = web.get(reverse("integrations:webhook-detail", args=[subscription.pk]))
     assert page.status_code == 200 and subscription.secret not in page.content.decode()
-    web.post(reverse("integrations:webhook-detail", args=[subscription.pk]), {"action": "disable"})
+    web.post(reverse("integrations:webhook-disable", args=[subscription.pk]))
     subscription.refresh_from_db()
     assert not subscription.active
     web.force_login(auditor)
     page = web.get(reverse("integrations:webhook-detail", args=[subscription.pk]))
     assert page.status_code == 200 and subscription.secret not in page.content.decode()
     assert (
-        web.post(
-            reverse("integrations:webhook-detail", args=[subscription.pk]), {"action": "enable"}
-        ).status_code
-        == 403
+        web.post(reverse("integrations:webhook-enable", args=[subscription.pk])).status_code == 403
     )
     web.force_login(handler)
     assert web.get(reverse("integrations:webhooks")).status_code == 403

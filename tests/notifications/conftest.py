@@ -23,7 +23,7 @@ def report_kind_for_ics(db, handler, department):
     from django.utils import timezone
 
     from deadlines import services
-    from deadlines.seeding import ensure_kind
+    from deadlines.seed import ensure_kind
 
     kind = ensure_kind(None, code="ics.kind", label="ICS", steps=[{"offset": "0"}])
     services.deadline_create(

@@ -146,7 +146,28 @@ ARGS = {
     # governance
     "governance:period-detail": lambda d: {"pk": d.pk("governance.ObligationPeriod")},
     "governance:agreement-detail": lambda d: {"pk": d.pk("governance.CooperationAgreement")},
-    "governance:registration-decide": lambda d: {"pk": d.pk("governance.SharingRegistration")},
+    "governance:registration-approve": lambda d: {"pk": d.pk("governance.SharingRegistration")},
+    "governance:registration-refuse": lambda d: {"pk": d.pk("governance.SharingRegistration")},
+    **{
+        f"governance:agreement-{action}": lambda d: {"pk": d.pk("governance.CooperationAgreement")}
+        for action in ("document", "submit", "approve", "return", "terminate")
+    },
+    **{
+        f"governance:meeting-{action}": lambda d: {"pk": d.pk("governance.Meeting")}
+        for action in (
+            "minutes",
+            "minutes-approve",
+            "held",
+            "decision",
+            "action-item",
+            "attachment",
+            "invite",
+        )
+    },
+    "governance:action-item-done": lambda d: {
+        "pk": d.pk("governance.Meeting"),
+        "item_pk": d.pk("governance.ActionItem"),
+    },
     "governance:meeting-detail": lambda d: {"pk": d.pk("governance.Meeting")},
     "governance:meeting-ics": lambda d: {"pk": d.pk("governance.Meeting")},
     "governance:api-counterparty-detail": lambda d: {"pk": d.pk("governance.Counterparty")},
@@ -182,6 +203,8 @@ ARGS = {
         "action": "complete",
     },
     "incidents:concern-detail": lambda d: {"pk": d.concern.pk},
+    "incidents:concern-promote": lambda d: {"pk": d.concern.pk},
+    "incidents:concern-close": lambda d: {"pk": d.concern.pk},
     "incidents:api-task-detail": lambda d: {"pk": d.task.pk},
     "incidents:api-evidence-detail": lambda d: {"pk": d.evidence.pk},
     "incidents:api-evidence-download": lambda d: {"pk": d.evidence.pk},
@@ -266,6 +289,14 @@ ARGS = {
     "integrations:token-revoke": lambda d: {"pk": d.pk("integrations.ApiToken")},
     "integrations:alert-detail": lambda d: {"pk": d.pk("integrations.Alert")},
     "integrations:webhook-detail": lambda d: {"pk": d.pk("integrations.WebhookSubscription")},
+    **{
+        f"integrations:alert-{action}": lambda d: {"pk": d.pk("integrations.Alert")}
+        for action in ("promote", "merge", "dismiss")
+    },
+    **{
+        f"integrations:webhook-{action}": lambda d: {"pk": d.pk("integrations.WebhookSubscription")}
+        for action in ("update", "enable", "disable")
+    },
     "integrations:export-download": lambda d: {"pk": d.pk("integrations.PeriodExport")},
     "integrations:api-token-detail": lambda d: {"pk": d.pk("integrations.ApiToken")},
     "integrations:api-token-revoke": lambda d: {"pk": d.pk("integrations.ApiToken")},

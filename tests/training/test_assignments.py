@@ -114,7 +114,7 @@ def test_publish_enqueues_generation_after_commit(
     monkeypatch.setattr(
         tasks.generate_assignments,
         "apply_async",
-        lambda args, task_id: calls.append((args, task_id)),
+        lambda args, kwargs=None, task_id=None: calls.append((list(args), task_id)),
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.course_publish(course=course, actor=officer)

@@ -4,7 +4,7 @@ drills (the coordinator, then their manager), and the periodic assignment sync."
 from django.db import migrations
 
 from core.schedules import ensure_interval_task
-from deadlines.seeding import ensure_kind
+from deadlines.seed import ensure_kind
 
 
 def seed(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 In another app's data migration (depending on deadlines' latest migration at the time):
 
-    from deadlines.seeding import ensure_kind
+    from deadlines.seed import ensure_kind
 
     def seed(apps, schema_editor):
         ensure_kind(apps, code="incident.report.initial", label="Initial report due",
