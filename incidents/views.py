@@ -418,7 +418,8 @@ def _concern_page(request, concern, *, promote_form=None, close_form=None):
         "incidents/concern_detail.html",
         {
             "concern": concern,
-            "triage": _may_triage(request.user, concern) and concern.state == Concern.State.SUBMITTED,
+            "triage": _may_triage(request.user, concern)
+            and concern.state == Concern.State.SUBMITTED,
             "promote_form": promote_form or forms.PromoteForm(),
             "close_form": close_form or forms.CloseConcernForm(),
             "is_reporter": concern.reporter_id == request.user.pk,
