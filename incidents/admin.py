@@ -1,11 +1,15 @@
 """Django admin for compliance officers: criteria sets (with each criterion's source and
-[C]/[Q]/[S] status), response plans, and read access to cases — all through visible_to()."""
+[C]/[Q]/[S] status), response plans, and read access to cases — all through visible_to().
+
+Cases, their timeline, evidence (with its chain of custody), grade decisions, tasks,
+rectification items and concerns are evidence for a regulator: the admin shows them and never
+changes or deletes them (the pages close, void or supersede through the services)."""
 
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policy import visible_to
+from accounts.policy.admin import PolicyAdmin, PolicyInline
 
 from .models import (
     AffectedSystem,
@@ -31,9 +35,16 @@ STATUS_COLOURS = {
 }
 
 
-class VisibleAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return visible_to(request.user, super().get_queryset(request))
+CRITERIA = {
+    "add": "incidents.criteria.change",
+    "change": "incidents.criteria.change",
+    "delete": "incidents.criteria.change",
+}
+PLANS = {
+    "add": "incidents.plan.change",
+    "change": "incidents.plan.change",
+    "delete": "incidents.plan.change",
+}
 
 
 def status_badge(obj):
@@ -49,8 +60,9 @@ def status_badge(obj):
 status_badge.short_description = _("status")
 
 
-class GradingCriterionInline(admin.TabularInline):
+class GradingCriterionInline(PolicyInline, admin.TabularInline):
     model = GradingCriterion
+    policy_actions = CRITERIA
     extra = 0
     fields = [
         "order",
@@ -68,7 +80,8 @@ class GradingCriterionInline(admin.TabularInline):
 
 
 @admin.register(GradingCriterionSet)
-class GradingCriterionSetAdmin(admin.ModelAdmin):
+class GradingCriterionSetAdmin(PolicyAdmin):
+    policy_actions = CRITERIA
     list_display = ["version", "name", "state", "approved_by", "approved_at", "unconfirmed"]
     list_filter = ["state"]
     inlines = [GradingCriterionInline]
@@ -79,7 +92,7 @@ class GradingCriterionSetAdmin(admin.ModelAdmin):
     def unconfirmed(self, obj):
         return obj.criteria.filter(source_status=SourceStatus.SECONDARY).count()
 
-    @admin.action(description=_("Copy as a new draft version"))
+    @admin.action(description=_("Copy as a new draft version"), permissions=["change"])
     def copy_as_new_draft(self, request, queryset):
         from . import criteria_services
 
@@ -87,7 +100,7 @@ class GradingCriterionSetAdmin(admin.ModelAdmin):
             new = criteria_services.criterion_set_copy(criterion_set=cs, actor=request.user)
             self.message_user(request, _("Draft v%(v)d created.") % {"v": new.version})
 
-    @admin.action(description=_("Activate (approve) this version"))
+    @admin.action(description=_("Activate (approve) this version"), permissions=["change"])
     def activate(self, request, queryset):
         from core.errors import ApplicationError
 
@@ -103,15 +116,10 @@ class GradingCriterionSetAdmin(admin.ModelAdmin):
         except ApplicationError as exc:
             self.message_user(request, exc.message, level="error")
 
-    def has_change_permission(self, request, obj=None):
-        # An active or retired version is history: only drafts are edited.
-        if obj is not None and obj.state != GradingCriterionSet.State.DRAFT:
-            return False
-        return super().has_change_permission(request, obj)
-
 
 @admin.register(GradingCriterion)
-class GradingCriterionAdmin(admin.ModelAdmin):
+class GradingCriterionAdmin(PolicyAdmin):
+    policy_actions = CRITERIA
     list_display = [
         "code",
         "criterion_set",
@@ -126,19 +134,16 @@ class GradingCriterionAdmin(admin.ModelAdmin):
     list_filter = ["criterion_set", "grade", "fact", "source_status"]
     search_fields = ["code", "description", "source"]
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.criterion_set.state != GradingCriterionSet.State.DRAFT:
-            return False
-        return super().has_change_permission(request, obj)
 
-
-class ResponsePlanStepInline(admin.TabularInline):
+class ResponsePlanStepInline(PolicyInline, admin.TabularInline):
     model = ResponsePlanStep
+    policy_actions = PLANS
     extra = 1
 
 
 @admin.register(ResponsePlan)
-class ResponsePlanAdmin(admin.ModelAdmin):
+class ResponsePlanAdmin(PolicyAdmin):
+    policy_actions = PLANS
     list_display = [
         "name",
         "category",
@@ -151,31 +156,30 @@ class ResponsePlanAdmin(admin.ModelAdmin):
     inlines = [ResponsePlanStepInline]
 
 
-class AffectedSystemInline(admin.TabularInline):
+# Read only: the records below are written through the services, never here.
+
+
+class AffectedSystemInline(PolicyInline, admin.TabularInline):
     model = AffectedSystem
     extra = 0
 
 
-class IncidentTaskInline(admin.TabularInline):
+class IncidentTaskInline(PolicyInline, admin.TabularInline):
     model = IncidentTask
     extra = 0
     fields = ["title", "kind", "assignee", "due_at", "state"]
     autocomplete_fields = ["assignee"]
 
 
-class GradeDecisionInline(admin.TabularInline):
+class GradeDecisionInline(PolicyInline, admin.TabularInline):
     model = GradeDecision
     extra = 0
-    can_delete = False
     fields = ["decided_at", "decided_by", "old_grade", "grade", "proposed_grade", "reason"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Incident)
-class IncidentAdmin(VisibleAdmin):
+class IncidentAdmin(PolicyAdmin):
     list_display = [
         "reference",
         "title",
@@ -197,42 +201,32 @@ class IncidentAdmin(VisibleAdmin):
     inlines = [AffectedSystemInline, IncidentTaskInline, GradeDecisionInline]
     date_hierarchy = "discovered_at"
 
-    def has_add_permission(self, request):
-        return False  # cases are opened through the service (reference number, deadlines)
-
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(VisibleAdmin):
+class TimelineEntryAdmin(PolicyAdmin):
     list_display = ["incident", "at", "kind", "actor"]
     list_filter = ["kind"]
     raw_id_fields = ["incident"]
     list_select_related = ["incident", "actor"]
 
 
-class CustodyInline(admin.TabularInline):
+class CustodyInline(PolicyInline, admin.TabularInline):
     model = CustodyEntry
     extra = 0
-    can_delete = False
     readonly_fields = ["at", "actor", "action", "note", "sha256"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(VisibleAdmin):
+class EvidenceAdmin(PolicyAdmin):
     list_display = ["original_name", "incident", "size", "integrity", "uploaded_by", "uploaded_at"]
     list_filter = ["integrity"]
     readonly_fields = ["file", "sha256", "size", "original_name", "content_type", "integrity"]
     raw_id_fields = ["incident", "rectification_item"]
     inlines = [CustodyInline]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(VisibleAdmin):
+class RectificationItemAdmin(PolicyAdmin):
     list_display = ["title", "incident", "owner", "due_at", "state", "verified_by"]
     list_filter = ["state"]
     raw_id_fields = ["incident"]
@@ -240,7 +234,7 @@ class RectificationItemAdmin(VisibleAdmin):
 
 
 @admin.register(Concern)
-class ConcernAdmin(VisibleAdmin):
+class ConcernAdmin(PolicyAdmin):
     list_display = ["summary", "reporter", "state", "created_at", "incident"]
     list_filter = ["state"]
     raw_id_fields = ["incident"]

@@ -3,13 +3,15 @@
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from accounts.models import Department, User
+from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
 from core.errors import ApplicationError
 from core.uploads import UploadValidator
 
@@ -25,15 +27,6 @@ from .models import (
     IncidentTask,
     TimelineEntry,
 )
-from .views import can_work
-
-
-class CanWorkOrReadOnly(permissions.BasePermission):
-    message = _("Your role may not change incidents.")
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or can_work(request.user)
-
 
 # --- serializers --------------------------------------------------------------------------------
 
@@ -130,6 +123,17 @@ class IncidentWriteSerializer(serializers.ModelSerializer):
     assignee = UserRefField()
     team = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), required=False, allow_null=True
+    )
+    # Partner and agreement: only ones the caller may see (an unseen one reads as missing).
+    counterparty = VisiblePrimaryKeyRelatedField(
+        queryset=Incident._meta.get_field("counterparty").related_model.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    agreement = VisiblePrimaryKeyRelatedField(
+        queryset=Incident._meta.get_field("agreement").related_model.objects.all(),
+        required=False,
+        allow_null=True,
     )
 
     class Meta:
@@ -292,7 +296,17 @@ class IncidentViewSet(
     """Cases the caller may see. Filters: status, grade, category, assignee, source, overdue,
     drill=0 (real cases only), q (reference or title)."""
 
-    permission_classes = [permissions.IsAuthenticated, CanWorkOrReadOnly]
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "create": "incidents.incident.create",
+        "partial_update": "incidents.incident.change",
+        "update": "incidents.incident.change",
+        "grade": "incidents.incident.grade",
+        "transition": "incidents.incident.transition",
+        "timeline": "incidents.timeline.add",
+        "tasks": "incidents.task.create",
+        "evidence": "incidents.evidence.add",
+    }
     lookup_value_regex = r"\d+"
     filter_backends = []  # filtering is the selector's job
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -323,7 +337,7 @@ class IncidentViewSet(
         return Response(IncidentDetailSerializer(incident).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        ser = IncidentWriteSerializer(data=request.data)
+        ser = IncidentWriteSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         systems = data.pop("affected_systems", [])
@@ -332,7 +346,9 @@ class IncidentViewSet(
 
     def update(self, request, *args, **kwargs):
         incident = self.get_object()
-        ser = IncidentWriteSerializer(incident, data=request.data, partial=True)
+        ser = IncidentWriteSerializer(
+            incident, data=request.data, partial=True, context={"request": request}
+        )
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         if "source" in data:
@@ -434,7 +450,11 @@ class IncidentViewSet(
 
 
 class TaskViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    permission_classes = [permissions.IsAuthenticated, CanWorkOrReadOnly]
+    permission_classes = [PolicyPermission]
+    policy_actions = {
+        "partial_update": "incidents.task.change",
+        "update": "incidents.task.change",
+    }
     serializer_class = TaskSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -456,6 +476,7 @@ class TaskViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.G
 
 class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = EvidenceSerializer
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, PolicyPermission]
 
     def get_queryset(self):
         return Evidence.objects.visible_to(self.request.user).select_related("uploaded_by")
@@ -483,6 +504,12 @@ class ConcernViewSet(
 
     serializer_class = ConcernSerializer
     filter_backends = []
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, PolicyPermission]
+    policy_actions = {
+        "create": "incidents.concern.submit",
+        "promote": "incidents.concern.triage",
+        "close": "incidents.concern.triage",
+    }
 
     def get_queryset(self):
         return selectors.concern_list(
@@ -490,22 +517,13 @@ class ConcernViewSet(
         )
 
     def create(self, request, *args, **kwargs):
-        from accounts.policy import can_write
-
-        if not can_write(request.user):
-            self.permission_denied(request)
         ser = ConcernSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         concern = services.concern_submit(reporter=request.user, **ser.validated_data)
         return Response(ConcernSerializer(concern).data, status=status.HTTP_201_CREATED)
 
-    def _triager(self, request):
-        if not (selectors.is_triager(request.user) and can_work(request.user)):
-            self.permission_denied(request)
-
     @action(detail=True, methods=["post"])
     def promote(self, request, pk=None):
-        self._triager(request)
         concern = self.get_object()
         ser = PromoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -516,7 +534,6 @@ class ConcernViewSet(
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        self._triager(request)
         concern = self.get_object()
         ser = CloseConcernSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

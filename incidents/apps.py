@@ -7,13 +7,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from accounts.roles import Role, grant
+        from accounts.roles import Role
         from core.navigation import NavItem, register
 
         from . import auditing, demo  # noqa: F401  (audit registrations, demo seeder)
-
-        grant(Role.COMPLIANCE_OFFICER, "incidents.*")
-        grant(Role.INCIDENT_HANDLER, "incidents.view_*")
 
         workers = frozenset({Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
         readers = workers | {Role.AUDITOR}

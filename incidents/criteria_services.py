@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from .models import GradingCriterion, GradingCriterionSet
@@ -13,6 +14,7 @@ from .models import GradingCriterion, GradingCriterionSet
 
 @transaction.atomic
 def criterion_set_copy(*, criterion_set, actor, name: str = "") -> GradingCriterionSet:
+    policy.require(actor, "incidents.criteria.change")
     version = (GradingCriterionSet.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     new = GradingCriterionSet.objects.create(
         version=version,
@@ -30,6 +32,7 @@ def criterion_set_copy(*, criterion_set, actor, name: str = "") -> GradingCriter
 
 @transaction.atomic
 def criterion_set_activate(*, criterion_set, actor) -> GradingCriterionSet:
+    policy.require(actor, "incidents.criteria.activate", criterion_set)
     cs = GradingCriterionSet.objects.select_for_update().get(pk=criterion_set.pk)
     if cs.state != GradingCriterionSet.State.DRAFT:
         raise ApplicationError(_("Only a draft version can be activated."))
@@ -39,7 +42,7 @@ def criterion_set_activate(*, criterion_set, actor) -> GradingCriterionSet:
         state=GradingCriterionSet.State.RETIRED
     )
     cs.state = GradingCriterionSet.State.ACTIVE
-    cs.approved_by = actor
+    cs.approved_by = policy.person(actor)
     cs.approved_at = timezone.now()
     cs.save()
     return cs

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.people import NAME_FIELDS, name_fields, name_from_row
 from accounts.policy import can_see
-from accounts.roles import Role, user_roles
+from accounts.roles import Role
 from core.labels import choice_labels
 from core.prepared import PreparedQuery, Row, model_fields, to_instance
 from deadlines.selectors import deadline_rows_for
@@ -393,12 +393,6 @@ def concern_list(*, user, state=None):
     if state:
         qs = qs.filter(state=state)
     return qs
-
-
-def is_triager(user) -> bool:
-    return bool(
-        user_roles(user) & {Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR}
-    )
 
 
 def my_rectifications(*, user):

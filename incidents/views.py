@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.policy import can_write
-from accounts.roles import Role, user_roles
+from accounts import policy
 from core.errors import ApplicationError
 from core.labels import choice_labels
 
@@ -27,15 +26,9 @@ from .models import (
     RectificationItem,
 )
 
-WORKER_ROLES = {Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR}
-
-
-def can_work(user) -> bool:
-    return can_write(user) and bool(user_roles(user) & WORKER_ROLES)
-
 
 def _require_worker(user):
-    if not can_work(user):
+    if not policy.allows(user, "incidents.case.work"):
         raise PermissionDenied(_("Your role may not change incidents."))
 
 
@@ -44,7 +37,7 @@ def _require_worker(user):
 
 @login_required
 def incident_list(request):
-    if not (user_roles(request.user) & (WORKER_ROLES | {Role.AUDITOR})):
+    if not policy.allows(request.user, "incidents.read"):
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("status", "grade", "category", "assignee", "q")}
     filters["overdue"] = request.GET.get("overdue", "")
@@ -65,7 +58,7 @@ def incident_list(request):
         "categories": Incident.Category.choices,
         "categories_by_value": choice_labels(Incident.Category),
         "assignees": selectors.people_choices()["handlers"],
-        "can_work": can_work(request.user),
+        "can_work": policy.allows(request.user, "incidents.case.work"),
     }
     return render(request, "incidents/list.html", ctx)  # a Jinja2 template (core/jinja2.py)
 
@@ -91,7 +84,7 @@ TIMELINE_KINDS = forms.TimelineForm.base_fields["kind"].choices
 def incident_detail(request, pk):
     ctx = selectors.incident_page(user=request.user, pk=pk)
     incident = ctx["incident"]
-    working = can_work(request.user)
+    working = policy.allows(request.user, "incidents.incident.change", incident)
     ctx.update(
         can_work=working,
         limits=PAGE_FORM_LIMITS,
@@ -357,8 +350,6 @@ def rectification_add(request, pk):
 @require_POST
 def rectification_action(request, item_pk, action):
     item = get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=item_pk)
-    if not can_write(request.user):
-        raise PermissionDenied
     note_form = forms.NoteForm(request.POST)
     try:
         if not note_form.is_valid():
@@ -366,7 +357,7 @@ def rectification_action(request, item_pk, action):
         note = note_form.cleaned_data["note"]
         with transaction.atomic():
             if action == "complete":
-                if request.user.pk != item.owner_id and not can_work(request.user):
+                if not policy.allows(request.user, "incidents.rectification.complete", item):
                     raise PermissionDenied
                 services.rectification_complete(item=item, actor=request.user, note=note)
                 if request.FILES.get("file"):
@@ -374,7 +365,8 @@ def rectification_action(request, item_pk, action):
                         rectification_item=item, actor=request.user, file=request.FILES["file"]
                     )
             elif action in ("verify", "reject"):
-                _require_worker(request.user)
+                if not policy.allows(request.user, "incidents.rectification.verify", item):
+                    raise PermissionDenied
                 services.rectification_verify(
                     item=item, actor=request.user, note=note, accept=action == "verify"
                 )
@@ -382,7 +374,7 @@ def rectification_action(request, item_pk, action):
                 raise ApplicationError(_("Unknown action."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    if item.incident_id and can_work(request.user):
+    if item.incident_id and policy.allows(request.user, "incidents.case.work"):
         return redirect(item.incident)
     return redirect("incidents:my-rectifications")
 
@@ -398,7 +390,7 @@ def my_rectifications(request):
 
 @login_required
 def concern_new(request):
-    if not can_write(request.user):
+    if not policy.allows(request.user, "incidents.concern.submit"):
         raise PermissionDenied
     form = forms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -420,7 +412,7 @@ def my_concerns(request):
 
 @login_required
 def concern_queue(request):
-    if not selectors.is_triager(request.user) and Role.AUDITOR not in user_roles(request.user):
+    if not policy.allows(request.user, "incidents.read"):
         raise PermissionDenied
     state = request.GET.get("state", Concern.State.SUBMITTED)
     page = Paginator(selectors.concern_list(user=request.user, state=state), 50).get_page(
@@ -436,7 +428,7 @@ def concern_queue(request):
 @login_required
 def concern_detail(request, pk):
     concern = get_object_or_404(selectors.concern_list(user=request.user), pk=pk)
-    triage = selectors.is_triager(request.user) and can_write(request.user)
+    triage = policy.allows(request.user, "incidents.concern.triage", concern)
     promote_form = forms.PromoteForm(request.POST if "promote" in request.POST else None)
     close_form = forms.CloseConcernForm(request.POST if "close" in request.POST else None)
     if request.method == "POST":

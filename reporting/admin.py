@@ -1,10 +1,12 @@
 """Officers edit rules and templates here. Saving a rule writes a new version (the old one is
-kept); every list goes through the visibility rule."""
+kept); every list goes through the visibility rule. Reports, versions, approvals, submissions,
+notices and intelligence are evidence for a regulator: shown here, never changed or deleted."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy.admin import PolicyAdmin
 from core.errors import ApplicationError
 
 from . import documents, services
@@ -18,11 +20,6 @@ from .models import (
     ReportVersion,
     RiskIntelligence,
 )
-
-
-class VisibleAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
 
 class ReportingRuleForm(forms.ModelForm):
@@ -45,7 +42,9 @@ class ReportingRuleForm(forms.ModelForm):
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(VisibleAdmin):
+class ReportingRuleAdmin(PolicyAdmin):
+    # Rules are versioned, never deleted: a revision keeps the old version.
+    policy_actions = {"add": "reporting.rule.change", "change": "reporting.rule.change"}
     form = ReportingRuleForm
     list_display = [
         "name",
@@ -95,9 +94,6 @@ class ReportingRuleAdmin(VisibleAdmin):
             new = services.rule_create(code=form.cleaned_data["code"], actor=request.user, **fields)
         obj.pk, obj.version, obj.is_active = new.pk, new.version, new.is_active
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class ReportTemplateForm(forms.ModelForm):
     class Meta:
@@ -117,58 +113,50 @@ class ReportTemplateForm(forms.ModelForm):
 
 
 @admin.register(ReportTemplate)
-class ReportTemplateAdmin(VisibleAdmin):
+class ReportTemplateAdmin(PolicyAdmin):
+    policy_actions = {
+        "add": "reporting.template.change",
+        "change": "reporting.template.change",
+        "delete": "reporting.template.change",
+    }
     form = ReportTemplateForm
     list_display = ["name", "stage", "recipient", "is_active", "updated_at"]
     list_filter = ["stage", "recipient", "is_active"]
 
 
-class ReadOnlyAdmin(VisibleAdmin):
-    """Records written through the pages and services only; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RegulatoryReport)
-class RegulatoryReportAdmin(ReadOnlyAdmin):
+class RegulatoryReportAdmin(PolicyAdmin):  # read only: no policy_actions
     list_display = ["title", "recipient", "stage", "status", "due_at", "is_drill", "version"]
     list_filter = ["status", "recipient", "stage", "is_drill"]
     search_fields = ["title", "incident__reference"]
 
 
 @admin.register(ReportVersion)
-class ReportVersionAdmin(ReadOnlyAdmin):
+class ReportVersionAdmin(PolicyAdmin):  # read only: no policy_actions
     list_display = ["report", "number", "approved_by", "approved_at", "sha256"]
 
 
 @admin.register(ReportApproval)
-class ReportApprovalAdmin(ReadOnlyAdmin):
+class ReportApprovalAdmin(PolicyAdmin):  # read only: no policy_actions
     list_display = ["report", "version_number", "requested_by", "decision", "decided_by"]
     list_filter = ["decision"]
 
 
 @admin.register(ReportSubmission)
-class ReportSubmissionAdmin(ReadOnlyAdmin):
+class ReportSubmissionAdmin(PolicyAdmin):  # read only: no policy_actions
     list_display = ["report", "channel", "submitted_at", "submitted_by", "on_time"]
     list_filter = ["channel", "on_time"]
 
 
 @admin.register(RegulatorNotice)
-class RegulatorNoticeAdmin(ReadOnlyAdmin):
+class RegulatorNoticeAdmin(PolicyAdmin):  # read only: no policy_actions
     list_display = ["reference", "title", "issuer", "received_at", "feedback_due_at", "status"]
     list_filter = ["status", "issuer"]
     search_fields = ["reference", "title"]
 
 
 @admin.register(RiskIntelligence)
-class RiskIntelligenceAdmin(ReadOnlyAdmin):
+class RiskIntelligenceAdmin(PolicyAdmin):  # read only: no policy_actions
     list_display = ["summary", "kind", "party", "observed_at", "status"]
     list_filter = ["kind", "party", "status"]
     search_fields = ["summary", "party_name", "source"]

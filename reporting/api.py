@@ -1,14 +1,15 @@
 """REST endpoints (api/reporting/...): rules, reports, approvals, submissions, notices and risk
 intelligence. Thin: parse, call one service or selector, serialise. Reads go through
-`visible_to`; writes need the model permission and `can_write` (auditors never write)."""
+`visible_to`; who may read and write is the policy's (accounts.policy.reporting)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.policy import can_write
+from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
+from incidents.models import Incident
 
 from . import selectors, services
 from .models import (
@@ -22,20 +23,11 @@ from .models import (
 )
 
 
-class ModelPermissions(permissions.DjangoModelPermissions):
-    """Reading needs the view permission too; writing needs can_write."""
+class Policy:
+    """Reporting's API asks the policy: reading is `reporting.read`, each write its action."""
 
-    perms_map = {
-        **permissions.DjangoModelPermissions.perms_map,
-        "GET": ["%(app_label)s.view_%(model_name)s"],
-        "HEAD": ["%(app_label)s.view_%(model_name)s"],
-        "OPTIONS": [],
-    }
-
-    def has_permission(self, request, view):
-        if request.method not in permissions.SAFE_METHODS and not can_write(request.user):
-            return False
-        return super().has_permission(request, view)
+    permission_classes = [PolicyPermission]
+    policy_read = "reporting.read"
 
 
 class RuleSerializer(serializers.ModelSerializer):
@@ -56,6 +48,7 @@ class RuleSerializer(serializers.ModelSerializer):
 
 
 class RuleViewSet(
+    Policy,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -65,7 +58,11 @@ class RuleViewSet(
     """Rules as data. PUT/PATCH writes a new version; history with ?history=1."""
 
     serializer_class = RuleSerializer
-    permission_classes = [ModelPermissions]
+    policy_actions = {
+        "create": "reporting.rule.change",
+        "update": "reporting.rule.change",
+        "partial_update": "reporting.rule.change",
+    }
     filterset_fields = ["regime", "recipient", "stage", "is_active", "source_status"]
     queryset = ReportingRule.objects.none()
 
@@ -161,6 +158,8 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
+    report = VisiblePrimaryKeyRelatedField(queryset=RegulatoryReport.objects.all())
+
     class Meta:
         model = ReportSubmission
         fields = [
@@ -178,14 +177,9 @@ class SubmissionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["version", "submitted_by", "due_at", "on_time"]
 
-    def validate_report(self, report):
-        visible = RegulatoryReport.objects.visible_to(self.context["request"].user)
-        if not visible.filter(pk=report.pk).exists():
-            raise serializers.ValidationError(_("No such report."))
-        return report
-
 
 class ReportViewSet(
+    Policy,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -194,7 +188,15 @@ class ReportViewSet(
     """Reports are created by grading (or a notice); here they are drafted and approved."""
 
     serializer_class = ReportSerializer
-    permission_classes = [ModelPermissions]
+    policy_actions = {
+        "update": "reporting.report.change",
+        "partial_update": "reporting.report.change",
+        "request_approval": "reporting.report.change",
+        "new_version": "reporting.report.change",
+        "approve": "reporting.report.approve",
+        "reject": "reporting.report.approve",
+        "cancel": "reporting.report.cancel",
+    }
     filterset_fields = ["status", "recipient", "stage", "incident", "notice", "is_drill"]
     queryset = RegulatoryReport.objects.none()
 
@@ -257,9 +259,8 @@ class ReportViewSet(
         return self._done(report)
 
 
-class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
+class ApprovalViewSet(Policy, viewsets.ReadOnlyModelViewSet):
     serializer_class = ApprovalSerializer
-    permission_classes = [ModelPermissions]
     filterset_fields = ["decision", "report"]
     queryset = ReportApproval.objects.none()
 
@@ -268,13 +269,14 @@ class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SubmissionViewSet(
+    Policy,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = SubmissionSerializer
-    permission_classes = [ModelPermissions]
+    policy_actions = {"create": "reporting.work"}  # and the report's own rule, in the service
     filterset_fields = ["report", "channel", "on_time"]
     queryset = ReportSubmission.objects.none()
 
@@ -295,6 +297,10 @@ class SubmissionViewSet(
 
 
 class NoticeSerializer(serializers.ModelSerializer):
+    incident = VisiblePrimaryKeyRelatedField(
+        queryset=Incident.objects.all(), required=False, allow_null=True
+    )
+
     class Meta:
         model = RegulatorNotice
         fields = [
@@ -315,6 +321,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class NoticeViewSet(
+    Policy,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -322,7 +329,11 @@ class NoticeViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = NoticeSerializer
-    permission_classes = [ModelPermissions]
+    policy_actions = {
+        "create": "reporting.notice.create",
+        "update": "reporting.notice.change",
+        "partial_update": "reporting.notice.change",
+    }
     filterset_fields = ["status", "issuer"]
     queryset = RegulatorNotice.objects.none()
 
@@ -347,6 +358,9 @@ class NoticeViewSet(
 class IntelligenceSerializer(serializers.ModelSerializer):
     incident_reference = serializers.CharField(
         source="incident.reference", read_only=True, default=None, allow_null=True
+    )
+    notice = VisiblePrimaryKeyRelatedField(
+        queryset=RegulatorNotice.objects.all(), required=False, allow_null=True
     )
 
     class Meta:
@@ -373,7 +387,7 @@ class IntelligenceSerializer(serializers.ModelSerializer):
 
 
 class TriageSerializer(serializers.Serializer):
-    incident = serializers.IntegerField(required=False)
+    incident = VisiblePrimaryKeyRelatedField(queryset=Incident.objects.all(), required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -395,13 +409,18 @@ class PromoteSerializer(serializers.Serializer):
 
 
 class IntelligenceViewSet(
+    Policy,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = IntelligenceSerializer
-    permission_classes = [ModelPermissions]
+    policy_actions = {
+        "create": "reporting.intelligence.create",
+        "triage": "reporting.intelligence.triage",
+        "promote": "reporting.intelligence.promote",
+    }
     filterset_fields = ["status", "kind", "party"]
     queryset = RiskIntelligence.objects.none()
 
@@ -415,22 +434,12 @@ class IntelligenceViewSet(
 
     @action(detail=True, methods=["post"])
     def triage(self, request, pk=None):
-        from core.errors import ApplicationError
-        from incidents.models import Incident
-
         item = self.get_object()
-        body = TriageSerializer(data=request.data)
+        body = TriageSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         if body.validated_data.get("incident"):
-            incident = (
-                Incident.objects.visible_to(request.user)
-                .filter(pk=body.validated_data["incident"])
-                .first()
-            )
-            if incident is None:
-                raise ApplicationError(_("No such incident."))
             item = services.intelligence_triage_to_incident(
-                item=item, incident=incident, actor=request.user
+                item=item, incident=body.validated_data["incident"], actor=request.user
             )
         else:
             item = services.intelligence_close(
@@ -441,15 +450,7 @@ class IntelligenceViewSet(
     @action(detail=True, methods=["post"])
     def promote(self, request, pk=None):
         """Open a new incident from the item (source: risk intelligence) and triage it there."""
-        from rest_framework.exceptions import PermissionDenied
-
-        from incidents.views import can_work
-
         item = self.get_object()
-        if not (
-            request.user.has_perm("reporting.change_riskintelligence") and can_work(request.user)
-        ):
-            raise PermissionDenied
         body = PromoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.intelligence_promote(item=item, actor=request.user, **body.validated_data)

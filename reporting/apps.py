@@ -7,22 +7,11 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Regulatory reporting")
 
     def ready(self):
-        from accounts.roles import Role, grant
+        from accounts.roles import Role
         from core.navigation import NavItem, register
 
         from . import audit_trail, demo, receivers  # noqa: F401  (audit trail, demo, signals)
 
-        grant(Role.COMPLIANCE_OFFICER, "reporting.*")
-        grant(
-            Role.INCIDENT_HANDLER,
-            "reporting.view_*",
-            "reporting.add_regulatoryreport",
-            "reporting.change_regulatoryreport",
-            "reporting.add_reportsubmission",
-            "reporting.add_riskintelligence",
-            "reporting.change_riskintelligence",
-            "reporting.change_regulatornotice",
-        )
         officers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR})
         handlers = officers | {Role.INCIDENT_HANDLER}
         register(

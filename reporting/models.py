@@ -265,6 +265,10 @@ class RegulatorNotice(TimeStampedModel):
     def visibility_q(cls, user):
         return Q(handler=user) | Q(created_by=user)
 
+    def sees(self, user) -> bool:
+        """`visibility_q` for this one notice (accounts.policy.can_see)."""
+        return user.pk in (self.handler_id, self.created_by_id)
+
 
 class RiskIntelligence(TimeStampedModel):
     """An item of risk intelligence (风险情报) found by monitoring or passed on by a notice."""
@@ -345,6 +349,12 @@ class RiskIntelligence(TimeStampedModel):
     @classmethod
     def visibility_q(cls, user):
         return Q(reported_by=user) | Q(triaged_by=user) | Q(notice__handler=user)
+
+    def sees(self, user) -> bool:
+        """`visibility_q` for this one item (accounts.policy.can_see)."""
+        return user.pk in (self.reported_by_id, self.triaged_by_id) or (
+            self.notice_id is not None and self.notice.handler_id == user.pk
+        )
 
 
 class RegulatoryReport(TimeStampedModel):
@@ -453,6 +463,14 @@ class RegulatoryReport(TimeStampedModel):
             Q(author=user)
             | Q(incident__in=Incident.objects.visible_to(user).values("pk"))
             | Q(notice__handler=user)
+        )
+
+    def sees(self, user) -> bool:
+        """`visibility_q` for this one report (accounts.policy.can_see)."""
+        return (
+            self.author_id == user.pk
+            or (self.incident_id is not None and self.incident.sees(user))
+            or (self.notice_id is not None and self.notice.handler_id == user.pk)
         )
 
     @property

@@ -3,6 +3,7 @@
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import SYSTEM
 from deadlines.signals import deadline_missed
 from incidents.closing import register_close_blocker
 from incidents.signals import incident_graded, incident_resolved
@@ -19,12 +20,15 @@ def on_incident_graded(sender, incident, old_grade, new_grade, actor=None, reaso
             why = f"{why}: {reason}"
     else:
         why = reason or ""
-    services.obligations_sync(incident=incident, actor=actor, reason=str(why))
+    # The grader acts; a case graded by the system is synced by the system.
+    services.obligations_sync(
+        incident=incident, actor=SYSTEM if actor is None else actor, reason=str(why)
+    )
 
 
 @receiver(incident_resolved, dispatch_uid="reporting.incident_resolved")
 def on_incident_resolved(sender, incident, actor=None, **kwargs):
-    services.incident_resolved(incident=incident, actor=actor)
+    services.incident_resolved(incident=incident, actor=SYSTEM if actor is None else actor)
 
 
 def _report_for(deadline):
@@ -39,7 +43,7 @@ def _report_for(deadline):
 def on_deadline_missed(sender, deadline, **kwargs):
     report = _report_for(deadline)
     if report is not None and report.stage == Stage.FOLLOW_UP and not report.is_drill:
-        services.follow_up_next(report=report)
+        services.follow_up_next(report=report, actor=SYSTEM)  # beat: the deadline passed
 
 
 def reports_due(incident) -> list[str]:

@@ -1,8 +1,10 @@
 """Pages for handlers and officers. Thin: a form, one service or selector, a template. Every
 object is fetched through the visibility rule; ApplicationError becomes a form error."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.policy import can_write
+from accounts import policy
 from core.errors import ApplicationError
 
 from . import exports, forms, selectors, services
@@ -23,9 +25,24 @@ from .models import (
 )
 
 
-def _writer(request):
-    if not can_write(request.user):
+def _require(request, action, obj=None):
+    if not policy.allows(request.user, action, obj):
         raise PermissionDenied
+
+
+def gate(action):
+    """The page asks the policy before anything else (`reporting.read`: handlers, officers,
+    administrators and the auditor; `reporting.work`: those who change reporting records)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            _require(request, action)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def _report(request, pk) -> RegulatoryReport:
@@ -36,7 +53,7 @@ def _report(request, pk) -> RegulatoryReport:
 
 
 @login_required
-@permission_required("reporting.view_regulatoryreport", raise_exception=True)
+@gate("reporting.read")
 def report_list(request):
     status = request.GET.get("status") or None
     reports = selectors.report_list(user=request.user, status=status)
@@ -53,7 +70,7 @@ def report_list(request):
 
 
 @login_required
-@permission_required("reporting.view_regulatoryreport", raise_exception=True)
+@gate("reporting.read")
 def incident_reports(request, incident_pk):
     from incidents.models import Incident
 
@@ -67,7 +84,7 @@ def incident_reports(request, incident_pk):
 
 
 @login_required
-@permission_required("reporting.view_regulatoryreport", raise_exception=True)
+@gate("reporting.read")
 def report_detail(request, pk):
     report = _report(request, pk)
     fields = [(FIELD_LABELS[k], report.content.get(k, "")) for k in STAGE_FIELDS[report.stage]]
@@ -81,8 +98,8 @@ def report_detail(request, pk):
             "report": report,
             "fields": fields,
             "pending_approval": pending,
-            "can_write": can_write(request.user),
-            "can_approve": request.user.has_perm(services.APPROVE_PERMISSION),
+            "can_write": policy.allows(request.user, "reporting.report.change", report),
+            "can_approve": policy.allows(request.user, "reporting.report.approve", report),
             "submission_form": forms.SubmissionForm(
                 initial={"submitted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
             ),
@@ -93,10 +110,10 @@ def report_detail(request, pk):
 
 
 @login_required
-@permission_required("reporting.change_regulatoryreport", raise_exception=True)
+@gate("reporting.read")
 def report_edit(request, pk):
-    _writer(request)
     report = _report(request, pk)
+    _require(request, "reporting.report.change", report)
     form = forms.ReportContentForm(request.POST or None, report=report)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,7 +134,6 @@ def report_edit(request, pk):
 @login_required
 @require_POST
 def report_action(request, pk, action):
-    _writer(request)
     report = _report(request, pk)
     post = request.POST
     calls = {
@@ -153,10 +169,11 @@ def report_action(request, pk, action):
     if action not in calls:
         raise Http404
     if action in ("approve", "reject"):
-        if not request.user.has_perm(services.APPROVE_PERMISSION):
-            raise PermissionDenied
-    elif not request.user.has_perm("reporting.change_regulatoryreport"):
-        raise PermissionDenied
+        _require(request, "reporting.report.approve", report)
+    elif action == "cancel":
+        _require(request, "reporting.report.cancel", report)
+    else:
+        _require(request, "reporting.report.change", report)
     func, done = calls[action]
     try:
         func()
@@ -168,11 +185,11 @@ def report_action(request, pk, action):
 
 
 @login_required
-@permission_required("reporting.add_reportsubmission", raise_exception=True)
+@gate("reporting.work")
 @require_POST
 def report_submit(request, pk):
-    _writer(request)
     report = _report(request, pk)
+    _require(request, "reporting.submission.create", report)
     form = forms.SubmissionForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -196,7 +213,7 @@ def report_submit(request, pk):
 
 
 @login_required
-@permission_required("reporting.view_reportversion", raise_exception=True)
+@gate("reporting.read")
 def version_download(request, pk, number, fmt):
     report = _report(request, pk)
     version = get_object_or_404(ReportVersion, report=report, number=number)
@@ -216,7 +233,7 @@ def version_download(request, pk, number, fmt):
 
 
 @login_required
-@permission_required("reporting.view_reportingrule", raise_exception=True)
+@gate("reporting.read")
 def rule_list(request):
     history = request.GET.get("history") == "1"
     rules = selectors.rule_list(user=request.user, include_history=history)
@@ -224,19 +241,22 @@ def rule_list(request):
 
 
 @login_required
-@permission_required("reporting.view_regulatornotice", raise_exception=True)
+@gate("reporting.read")
 def notice_list(request):
     return render(
         request,
         "reporting/notice_list.html",
-        {"notices": selectors.notice_list(user=request.user), "now": timezone.now()},
+        {
+            "notices": selectors.notice_list(user=request.user),
+            "now": timezone.now(),
+            "can_create": policy.allows(request.user, "reporting.notice.create"),
+        },
     )
 
 
 @login_required
-@permission_required("reporting.add_regulatornotice", raise_exception=True)
 def notice_create(request):
-    _writer(request)
+    _require(request, "reporting.notice.create")
     form = forms.NoticeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -254,14 +274,12 @@ def notice_create(request):
 
 
 @login_required
-@permission_required("reporting.view_regulatornotice", raise_exception=True)
+@gate("reporting.read")
 def notice_detail(request, pk):
     notice = get_object_or_404(selectors.notice_list(user=request.user), pk=pk)
     form = forms.NoticeHandlingForm(request.POST or None, instance=notice)
     if request.method == "POST":
-        _writer(request)
-        if not request.user.has_perm("reporting.change_regulatornotice"):
-            raise PermissionDenied
+        _require(request, "reporting.notice.change", notice)
         if form.is_valid():
             try:
                 services.notice_update(
@@ -287,7 +305,7 @@ def notice_detail(request, pk):
 
 
 @login_required
-@permission_required("reporting.view_riskintelligence", raise_exception=True)
+@gate("reporting.read")
 def intel_list(request):
     status = request.GET.get("status") or None
     return render(
@@ -297,14 +315,14 @@ def intel_list(request):
             "items": selectors.intelligence_list(user=request.user, status=status),
             "statuses": RiskIntelligence.Status.choices,
             "status": status,
+            "can_create": policy.allows(request.user, "reporting.intelligence.create"),
         },
     )
 
 
 @login_required
-@permission_required("reporting.add_riskintelligence", raise_exception=True)
 def intel_create(request):
-    _writer(request)
+    _require(request, "reporting.intelligence.create")
     form = forms.IntelligenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,14 +338,12 @@ def intel_create(request):
 
 
 @login_required
-@permission_required("reporting.view_riskintelligence", raise_exception=True)
+@gate("reporting.read")
 def intel_detail(request, pk):
     item = get_object_or_404(selectors.intelligence_list(user=request.user), pk=pk)
     form = forms.TriageForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        _writer(request)
-        if not request.user.has_perm("reporting.change_riskintelligence"):
-            raise PermissionDenied
+        _require(request, "reporting.intelligence.triage", item)
         if form.is_valid():
             try:
                 if form.cleaned_data["incident"]:
@@ -350,23 +366,16 @@ def intel_detail(request, pk):
             "item": item,
             "form": form,
             "promote_form": forms.PromoteForm(item=item),
-            "can_promote": _can_promote(request.user),
+            "can_promote": policy.allows(request.user, "reporting.intelligence.promote", item),
         },
     )
-
-
-def _can_promote(user) -> bool:
-    from incidents.views import can_work  # who may open incidents is incidents' rule
-
-    return user.has_perm("reporting.change_riskintelligence") and can_work(user)
 
 
 @login_required
 @require_POST
 def intel_promote(request, pk):
     item = get_object_or_404(selectors.intelligence_list(user=request.user), pk=pk)
-    if not _can_promote(request.user):
-        raise PermissionDenied
+    _require(request, "reporting.intelligence.promote", item)
     form = forms.PromoteForm(request.POST, item=item)
     if not form.is_valid():
         messages.error(request, _("Check the incident details: %(e)s") % {"e": form.errors})
@@ -395,7 +404,7 @@ def _year(request):
 
 
 @login_required
-@permission_required("reporting.view_reportsubmission", raise_exception=True)
+@gate("reporting.read")
 def metrics(request):
     year = _year(request)
     rows = selectors.report_metrics(user=request.user, year=year)
@@ -403,7 +412,7 @@ def metrics(request):
 
 
 @login_required
-@permission_required("reporting.view_reportsubmission", raise_exception=True)
+@gate("reporting.read")
 def metrics_export(request):
     year = _year(request)
     rows = selectors.report_metrics(user=request.user, year=year)

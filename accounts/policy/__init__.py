@@ -40,6 +40,8 @@ from . import ground  # noqa: E402,F401  isort: skip
 from . import governance  # noqa: E402,F401  isort: skip
 from . import integrations  # noqa: E402,F401  isort: skip
 from . import training  # noqa: E402,F401  isort: skip
+from . import incidents, reporting  # noqa: E402,F401  isort: skip
+from .core import person  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "ADMIN_SITE",

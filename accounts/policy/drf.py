@@ -7,8 +7,8 @@ A view lists the policy action for each write it offers:
                       "submit": "governance.agreement.submit"}
 
 keyed by the viewset action (or the lower-case HTTP method on a plain APIView). Reads need a
-signed-in active user; what they return is the view's `visible_to` queryset. A write whose action
-is not listed is refused (safe by default).
+signed-in active user (and the view's `policy_read` action, if it names one); what they return is
+the view's `visible_to` queryset. A write whose action is not listed is refused (safe by default).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,8 @@ class PolicyPermission(BasePermission):
         if not (user and user.is_authenticated and user.is_active):
             return False
         if request.method in SAFE_METHODS:
-            return True
+            read = getattr(view, "policy_read", None)
+            return read is None or allows(user, read)
         action = getattr(view, "policy_actions", {}).get(_action_of(request, view))
         if action is None:
             return False

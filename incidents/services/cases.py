@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from .. import deadline_links, grading
@@ -24,6 +25,7 @@ from .common import (
     EDITABLE_FIELDS,
     FACT_FIELDS,
     S,
+    _check_assignee,
     _check_transition,
     _lock,
     _next_number,
@@ -55,6 +57,7 @@ def incident_create(
     affected_systems=(),
     **facts,
 ) -> Incident:
+    policy.require(actor, "incidents.incident.create")
     title = (title or "").strip()
     if not title:
         raise ApplicationError(_("Enter a title."))
@@ -73,6 +76,7 @@ def incident_create(
         counterparty_name=counterparty_name,
     )
     _validate_facts(facts)
+    _check_assignee(assignee)
     if team is None:
         team = getattr(assignee, "department", None) or getattr(actor, "department", None)
 
@@ -95,7 +99,7 @@ def incident_create(
         counterparty=counterparty,
         agreement=agreement,
         counterparty_name=counterparty_name,
-        created_by=actor,
+        created_by=policy.person(actor),
         **facts,
     )
     _replace_systems(incident, affected_systems)
@@ -139,6 +143,7 @@ def _open_partner_investigation(incident, actor):
 
 @transaction.atomic
 def incident_update(*, incident, actor, affected_systems=None, **changes) -> Incident:
+    policy.require(actor, "incidents.incident.change", incident)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unexpected arguments: {sorted(unknown)}")
@@ -149,6 +154,8 @@ def incident_update(*, incident, actor, affected_systems=None, **changes) -> Inc
         raise ApplicationError(_("Enter a title."))
     if "category" in changes and changes["category"] not in Incident.Category.values:
         raise ApplicationError(_("Choose a valid incident category."))
+    if "assignee" in changes:
+        _check_assignee(changes["assignee"])
     for key, value in changes.items():
         setattr(incident, key, value)
     _validate_times(
@@ -193,6 +200,7 @@ def incident_grade(
 ) -> GradeDecision:
     """Confirm the proposed grade or override it (reason required); regrading keeps history,
     re-plans tasks, moves grade-dependent deadlines and sends `incident_graded`."""
+    policy.require(actor, "incidents.incident.grade", incident)
     incident = _lock(incident)
     if incident.status == S.CLOSED:
         raise ApplicationError(_("A closed incident cannot be regraded."))
@@ -232,7 +240,7 @@ def incident_grade(
         reason=reason,
         matched=[c.snapshot() for c in proposal.matched],
         facts=proposal.facts,
-        decided_by=actor,
+        decided_by=policy.person(actor),
     )
     incident.grade = grade
     if incident.status == S.NEW:
@@ -298,6 +306,7 @@ def _apply_plan(incident, plan):
 
 @transaction.atomic
 def incident_start_handling(*, incident, actor) -> Incident:
+    policy.require(actor, "incidents.incident.transition", incident)
     incident = _lock(incident)
     _check_transition(incident, S.HANDLING)
     incident.status = S.HANDLING
@@ -308,6 +317,7 @@ def incident_start_handling(*, incident, actor) -> Incident:
 
 @transaction.atomic
 def incident_resolve(*, incident, actor, resolved_at=None, contained_at=None) -> Incident:
+    policy.require(actor, "incidents.incident.transition", incident)
     incident = _lock(incident)
     _check_transition(incident, S.RESOLVED)
     resolved_at = resolved_at or timezone.now()
@@ -332,6 +342,7 @@ def incident_resolve(*, incident, actor, resolved_at=None, contained_at=None) ->
 
 @transaction.atomic
 def incident_summarise(*, incident, actor, summary: str) -> Incident:
+    policy.require(actor, "incidents.incident.transition", incident)
     incident = _lock(incident)
     _check_transition(incident, S.SUMMARISED)
     summary = (summary or "").strip()
@@ -360,6 +371,7 @@ def close_refusals(incident) -> list[str]:
 
 @transaction.atomic
 def incident_close(*, incident, actor) -> Incident:
+    policy.require(actor, "incidents.incident.transition", incident)
     incident = _lock(incident)
     _check_transition(incident, S.CLOSED)
     reasons = close_refusals(incident)

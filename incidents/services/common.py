@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from ..models import (
@@ -70,8 +71,20 @@ def _lock(incident) -> Incident:
 
 def _timeline(incident, actor, kind, text, at=None):
     return TimelineEntry.objects.create(
-        incident=incident, actor=actor, kind=kind, text=text, at=at or timezone.now()
+        incident=incident,
+        actor=policy.person(actor),
+        kind=kind,
+        text=text,
+        at=at or timezone.now(),
     )
+
+
+def _check_assignee(assignee):
+    """The one rule for who may be given a case or a task on it (pages, API, intake)."""
+    if assignee is not None and not policy.allows(assignee, "incidents.case.be_assigned"):
+        raise ApplicationError(
+            _("Only incident handlers and compliance officers can be given incident work.")
+        )
 
 
 def _check_transition(incident, to):

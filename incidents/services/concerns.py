@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from ..models import (
@@ -17,6 +18,7 @@ from .cases import incident_create
 
 @transaction.atomic
 def concern_submit(*, reporter, summary: str, details: str = "", observed_at=None) -> Concern:
+    policy.require(reporter, "incidents.concern.submit")
     summary = (summary or "").strip()
     if not summary:
         raise ApplicationError(_("Say briefly what you noticed."))
@@ -38,6 +40,7 @@ def _lock_concern(concern):
 def concern_promote(
     *, concern, actor, category: str, title: str = "", assignee=None, outcome: str = ""
 ) -> Incident:
+    policy.require(actor, "incidents.concern.triage", concern)
     concern = _lock_concern(concern)
     incident = incident_create(
         title=title or concern.summary,
@@ -48,12 +51,12 @@ def concern_promote(
         occurred_at=concern.observed_at
         if concern.observed_at and concern.observed_at <= concern.created_at
         else None,
-        assignee=assignee or actor,
+        assignee=assignee or policy.person(actor),
         actor=actor,
     )
     concern.state = Concern.State.PROMOTED
     concern.incident = incident
-    concern.triaged_by, concern.triaged_at = actor, timezone.now()
+    concern.triaged_by, concern.triaged_at = policy.person(actor), timezone.now()
     concern.outcome = (outcome or "").strip() or _(
         "Thank you. Your report was opened as incident %(ref)s and is being handled."
     ) % {"ref": incident.reference}
@@ -63,12 +66,13 @@ def concern_promote(
 
 @transaction.atomic
 def concern_close(*, concern, actor, reason: str) -> Concern:
+    policy.require(actor, "incidents.concern.triage", concern)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reporter a reason for closing the concern."))
     concern = _lock_concern(concern)
     concern.state = Concern.State.CLOSED
-    concern.triaged_by, concern.triaged_at = actor, timezone.now()
+    concern.triaged_by, concern.triaged_at = policy.person(actor), timezone.now()
     concern.outcome = reason
     concern.save()
     return concern

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 from core.uploads import check_upload
 
@@ -42,6 +43,11 @@ def _sha256_of(fileobj) -> str:
 def evidence_add(
     *, file, actor, incident=None, rectification_item=None, description: str = ""
 ) -> Evidence:
+    policy.require(
+        actor,
+        "incidents.evidence.add",
+        incident if incident is not None else rectification_item,
+    )
     if (incident is None) == (rectification_item is None):
         raise ApplicationError(_("Evidence belongs to one incident or one rectification item."))
     max_bytes, extensions = evidence_limits()
@@ -72,13 +78,16 @@ def evidence_add(
         size=file.size,
         sha256=sha256,
         description=description,
-        uploaded_by=actor,
+        uploaded_by=policy.person(actor),
         last_verified_at=timezone.now(),
     )
     evidence.file.save(name, file, save=False)
     evidence.save()
     CustodyEntry.objects.create(
-        evidence=evidence, actor=actor, action=CustodyEntry.Action.UPLOADED, sha256=sha256
+        evidence=evidence,
+        actor=policy.person(actor),
+        action=CustodyEntry.Action.UPLOADED,
+        sha256=sha256,
     )
     case = incident or rectification_item.incident
     if case is not None:
@@ -96,6 +105,7 @@ def evidence_open(*, evidence, actor):
     """Verify the stored file against its upload hash and return it opened for reading.
     A mismatch (or a missing file) is recorded — integrity flag, custody entry, timeline and
     audit trail — committed, and then refused with EvidenceTampered."""
+    policy.require(actor, "incidents.evidence.open", evidence)
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError):
@@ -109,7 +119,7 @@ def evidence_open(*, evidence, actor):
             Evidence.objects.filter(pk=evidence.pk).update(last_verified_at=timezone.now())
             CustodyEntry.objects.create(
                 evidence=evidence,
-                actor=actor,
+                actor=policy.person(actor),
                 action=CustodyEntry.Action.DOWNLOADED,
                 sha256=observed,
             )
@@ -124,7 +134,7 @@ def evidence_open(*, evidence, actor):
         ev.save(update_fields=["integrity", "last_verified_at"])  # audited (auditlog)
         CustodyEntry.objects.create(
             evidence=ev,
-            actor=actor,
+            actor=policy.person(actor),
             action=CustodyEntry.Action.TAMPER_DETECTED,
             sha256=observed,
             note=_("Expected %(expected)s, found %(found)s.")
@@ -151,9 +161,12 @@ def evidence_open(*, evidence, actor):
 
 @transaction.atomic
 def custody_add(*, evidence, actor, note: str, action: str = CustodyEntry.Action.TRANSFERRED):
+    policy.require(actor, "incidents.custody.add", evidence)
     note = (note or "").strip()
     if not note:
         raise ApplicationError(_("Describe the hand-over (to whom, why)."))
     if action not in (CustodyEntry.Action.TRANSFERRED, CustodyEntry.Action.NOTE):
         raise ApplicationError(_("Choose a valid custody action."))
-    return CustodyEntry.objects.create(evidence=evidence, actor=actor, action=action, note=note)
+    return CustodyEntry.objects.create(
+        evidence=evidence, actor=policy.person(actor), action=action, note=note
+    )

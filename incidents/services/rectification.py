@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from .. import deadline_links
@@ -19,11 +20,16 @@ from .common import S, _timeline
 def rectification_create(
     *, title: str, owner, due_at, actor, incident=None, origin=None, description: str = ""
 ) -> RectificationItem:
+    policy.require(actor, "incidents.rectification.create", incident)
     title = (title or "").strip()
     if not title:
         raise ApplicationError(_("Enter what must be rectified."))
     if owner is None:
         raise ApplicationError(_("Choose the owner of the rectification item."))
+    if not policy.allows(owner, "incidents.rectification.be_owner"):
+        raise ApplicationError(
+            _("A rectification item's owner must be an active user.")
+        )
     if due_at is None:
         raise ApplicationError(_("Enter the rectification deadline."))
     if incident is None and origin is None:
@@ -38,7 +44,7 @@ def rectification_create(
         description=description,
         owner=owner,
         due_at=due_at,
-        created_by=actor,
+        created_by=policy.person(actor),
     )
     deadline_links.rectification_open(item=item, actor=actor)
     if incident is not None:
@@ -53,6 +59,7 @@ def rectification_create(
 
 @transaction.atomic
 def rectification_complete(*, item, actor, note: str) -> RectificationItem:
+    policy.require(actor, "incidents.rectification.complete", item)
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     if item.state != RectificationItem.State.OPEN:
         raise ApplicationError(_("Only an open rectification item can be marked done."))
@@ -69,6 +76,7 @@ def rectification_complete(*, item, actor, note: str) -> RectificationItem:
 @transaction.atomic
 def rectification_verify(*, item, actor, note: str = "", accept: bool = True):
     """A second person (neither the owner nor whoever created it) verifies the work."""
+    policy.require(actor, "incidents.rectification.verify", item)
     item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     if item.state != RectificationItem.State.DONE:
         raise ApplicationError(_("Only an item marked done can be verified."))
@@ -79,7 +87,7 @@ def rectification_verify(*, item, actor, note: str = "", accept: bool = True):
     note = (note or "").strip()
     if accept:
         item.state = RectificationItem.State.VERIFIED
-        item.verified_by = actor
+        item.verified_by = policy.person(actor)
         item.verified_at = timezone.now()
         item.verification_note = note
         deadline_links.rectification_meet(item=item, actor=actor, met_at=item.completed_at)

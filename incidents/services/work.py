@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from .. import deadline_links
@@ -14,11 +15,12 @@ from ..models import (
     IncidentTask,
     TimelineEntry,
 )
-from .common import S, _timeline
+from .common import S, _check_assignee, _timeline
 
 
 @transaction.atomic
 def timeline_add(*, incident, actor, text: str, kind: str = TimelineEntry.Kind.NOTE, at=None):
+    policy.require(actor, "incidents.timeline.add", incident)
     text = (text or "").strip()
     if not text:
         raise ApplicationError(_("Enter the timeline text."))
@@ -33,11 +35,13 @@ def timeline_add(*, incident, actor, text: str, kind: str = TimelineEntry.Kind.N
 def task_create(
     *, incident, actor, title: str, description: str = "", assignee=None, due_at=None
 ) -> IncidentTask:
+    policy.require(actor, "incidents.task.create", incident)
     title = (title or "").strip()
     if not title:
         raise ApplicationError(_("Enter a task title."))
     if incident.status == S.CLOSED:
         raise ApplicationError(_("A closed incident cannot get new tasks."))
+    _check_assignee(assignee)
     task = IncidentTask.objects.create(
         incident=incident,
         title=title,
@@ -52,11 +56,14 @@ def task_create(
 
 @transaction.atomic
 def task_update(*, task, actor, **changes) -> IncidentTask:
+    policy.require(actor, "incidents.task.change", task)
     allowed = {"title", "description", "assignee", "due_at"}
     if set(changes) - allowed:
         raise TypeError(f"unexpected arguments: {sorted(set(changes) - allowed)}")
     if "title" in changes and not (changes["title"] or "").strip():
         raise ApplicationError(_("Enter a task title."))
+    if "assignee" in changes:
+        _check_assignee(changes["assignee"])
     for key, value in changes.items():
         setattr(task, key, value)
     task.save()
@@ -65,6 +72,7 @@ def task_update(*, task, actor, **changes) -> IncidentTask:
 
 @transaction.atomic
 def task_set_state(*, task, actor, state: str) -> IncidentTask:
+    policy.require(actor, "incidents.task.change", task)
     if state not in IncidentTask.State.values:
         raise ApplicationError(_("Choose a valid task state."))
     task = IncidentTask.objects.select_for_update().get(pk=task.pk)
@@ -72,7 +80,7 @@ def task_set_state(*, task, actor, state: str) -> IncidentTask:
         return task
     task.state = state
     if state == IncidentTask.State.DONE:
-        task.completed_at, task.completed_by = timezone.now(), actor
+        task.completed_at, task.completed_by = timezone.now(), policy.person(actor)
     else:
         task.completed_at, task.completed_by = None, None
     task.save()
@@ -89,7 +97,8 @@ def task_set_state(*, task, actor, state: str) -> IncidentTask:
 
 @transaction.atomic
 def comment_add(*, incident, actor, body: str) -> Comment:
+    policy.require(actor, "incidents.comment.add", incident)
     body = (body or "").strip()
     if not body:
         raise ApplicationError(_("Enter a comment."))
-    return Comment.objects.create(incident=incident, author=actor, body=body)
+    return Comment.objects.create(incident=incident, author=policy.person(actor), body=body)

@@ -2,12 +2,10 @@
 expected failures raise ApplicationError with a message a user can read."""
 
 from .common import (
-    APPROVE_PERMISSION,
     DEADLINE_KINDS,
     _pending_states,
     _report_title,
     _report_url,
-    _require_writer,
     logger,
 )
 from .drafting import (
@@ -59,12 +57,10 @@ from .templates import (
 )
 
 __all__ = [
-    "APPROVE_PERMISSION",
     "DEADLINE_KINDS",
     "_pending_states",
     "_report_title",
     "_report_url",
-    "_require_writer",
     "logger",
     "RULE_FIELDS",
     "rule_create",

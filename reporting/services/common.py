@@ -5,10 +5,6 @@ import logging
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
-
-from accounts.policy import can_write
-from core.errors import ApplicationError
 
 from ..models import (
     Recipient,
@@ -25,14 +21,6 @@ DEADLINE_KINDS = {
     Stage.FINAL: "reporting.final",
     Stage.FEEDBACK: "reporting.feedback",
 }
-
-
-APPROVE_PERMISSION = "reporting.approve_regulatoryreport"
-
-
-def _require_writer(actor):
-    if actor is not None and not can_write(actor):
-        raise ApplicationError(_("You may read these records but not change them."))
 
 
 def _pending_states(report_or_drill) -> tuple:

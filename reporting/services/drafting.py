@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from core.errors import ApplicationError
 from deadlines import services as deadline_services
 
@@ -20,7 +21,7 @@ from ..models import (
     ReportTemplate,
     ReportVersion,
 )
-from .common import APPROVE_PERMISSION, _report_url, _require_writer, logger
+from .common import _report_url, logger
 
 
 def template_for(*, stage, recipient):
@@ -33,7 +34,7 @@ def template_for(*, stage, recipient):
 def report_update(
     *, report: RegulatoryReport, content: dict, actor, title: str | None = None
 ) -> RegulatoryReport:
-    _require_writer(actor)
+    policy.require(actor, "reporting.report.change", report)
     with transaction.atomic():
         report = RegulatoryReport.objects.select_for_update().get(pk=report.pk)
         if report.status != RegulatoryReport.Status.DRAFT:
@@ -64,7 +65,7 @@ def report_update(
 
 
 def report_request_approval(*, report: RegulatoryReport, actor) -> ReportApproval:
-    _require_writer(actor)
+    policy.require(actor, "reporting.report.change", report)
     with transaction.atomic():
         report = RegulatoryReport.objects.select_for_update().get(pk=report.pk)
         if report.status != RegulatoryReport.Status.DRAFT:
@@ -100,12 +101,20 @@ def _notify_approvers(report, actor):
     from notifications.services import notify
 
     User = get_user_model()
-    approvers = (
+    # Those the policy lets approve this report (officers hold the role; four eyes excludes
+    # whoever drafted it).
+    candidates = (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__permissions__codename="approve_regulatoryreport") | Q(is_superuser=True))
+        .filter(Q(groups__name__in=policy.OFFICERS) | Q(is_superuser=True))
         .exclude(pk__in=report.contributors.values("pk"))
         .distinct()
     )
+    approvers = [
+        u
+        for u in candidates
+        if policy.allows(u, "reporting.report.approve", report)
+        and policy.allows(u, "reporting.report.four_eyes", report)
+    ]
     if not approvers:
         return
     with translation.override("zh-hans"):
@@ -133,16 +142,8 @@ def _pending_approval(report) -> ReportApproval:
 
 
 def _check_approver(report, approval, actor):
-    _require_writer(actor)
-    if not actor.has_perm(APPROVE_PERMISSION):
-        raise ApplicationError(_("You are not authorised to approve regulatory reports."))
-    if (
-        actor.pk in (report.author_id, approval.requested_by_id)
-        or report.contributors.filter(pk=actor.pk).exists()
-    ):
-        raise ApplicationError(
-            _("Four-eyes rule: a report cannot be approved by someone who wrote it.")
-        )
+    """Four eyes, on the locked report (whoever asked for approval is a contributor)."""
+    policy.require(actor, "reporting.report.four_eyes", report)
 
 
 def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> ReportVersion:
@@ -151,6 +152,7 @@ def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> Rep
     every audited write holds the audit trail's global lock until commit, so they are rendered
     after the commit (`version_render_documents`, by a Celery task enqueued on commit, the
     periodic sweep or the download itself). A drill report's obligation ends here."""
+    policy.require(actor, "reporting.report.approve", report)
     with transaction.atomic():
         report = (
             RegulatoryReport.objects.select_for_update(of=("self",))
@@ -252,6 +254,7 @@ def documents_render_missing(*, older_than=timedelta(minutes=2), limit: int = 20
 
 
 def report_reject(*, report: RegulatoryReport, actor, comment: str) -> ReportApproval:
+    policy.require(actor, "reporting.report.approve", report)
     if not str(comment).strip():
         raise ApplicationError(_("Say what needs to change."))
     with transaction.atomic():
@@ -270,7 +273,7 @@ def report_reject(*, report: RegulatoryReport, actor, comment: str) -> ReportApp
 
 def report_new_version(*, report: RegulatoryReport, actor, reason: str) -> RegulatoryReport:
     """A change after approval: the approved version stays frozen; a new draft version opens."""
-    _require_writer(actor)
+    policy.require(actor, "reporting.report.change", report)
     if not str(reason).strip():
         raise ApplicationError(_("Say why a new version is needed."))
     with transaction.atomic():

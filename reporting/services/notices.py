@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from core.errors import ApplicationError
 from core.uploads import check_upload
 
@@ -17,9 +18,16 @@ from ..models import (
     RiskIntelligence,
     Stage,
 )
-from .common import _pending_states, _require_writer
+from .common import _pending_states
 from .drafting import template_for
 from .obligations import _attach_deadline, _retime
+
+
+def _check_usable(actor, obj):
+    """A related record named in a write (the case of a notice, the notice of an item) must be
+    one the actor sees: one it may not see is refused like one that does not exist."""
+    if obj is not None and actor is not policy.SYSTEM and not policy.can_see(actor, obj):
+        raise ApplicationError(_("No such record, or you may not use it."))
 
 
 def notice_create(
@@ -36,7 +44,8 @@ def notice_create(
     attachment=None,
 ) -> RegulatorNotice:
     """Register a notice and open its feedback report, due when the notice says."""
-    _require_writer(actor)
+    policy.require(actor, "reporting.notice.create")
+    _check_usable(actor, incident)
     if feedback_due_at is None or received_at is None:
         raise ApplicationError(_("A notice needs its received time and feedback deadline."))
     if feedback_due_at <= received_at:
@@ -51,7 +60,7 @@ def notice_create(
             handler=handler,
             content=content,
             incident=incident,
-            created_by=actor,
+            created_by=policy.person(actor),
         )
         notice.full_clean(exclude=["attachment"])
         if attachment is not None:
@@ -79,13 +88,15 @@ def notice_create(
 def notice_update(*, notice: RegulatorNotice, actor, **changes) -> RegulatorNotice:
     """Handling notes, handler, status and a moved feedback deadline (e.g. the regulator agreed
     to an extension)."""
-    _require_writer(actor)
+    policy.require(actor, "reporting.notice.change", notice)
     allowed = {"verification", "handler", "status", "feedback_due_at", "incident", "content"}
     unknown = set(changes) - allowed
     if unknown:
         raise ApplicationError(
             _("Unknown notice fields: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
+    if changes.get("incident") is not None:
+        _check_usable(actor, changes["incident"])
     with transaction.atomic():
         notice = RegulatorNotice.objects.select_for_update().get(pk=notice.pk)
         old_due = notice.feedback_due_at
@@ -112,7 +123,7 @@ def notice_update(*, notice: RegulatorNotice, actor, **changes) -> RegulatorNoti
 
 
 def intelligence_create(*, actor, **fields) -> RiskIntelligence:
-    _require_writer(actor)
+    policy.require(actor, "reporting.intelligence.create")
     allowed = {
         "kind",
         "party",
@@ -127,8 +138,9 @@ def intelligence_create(*, actor, **fields) -> RiskIntelligence:
     unknown = set(fields) - allowed
     if unknown:
         raise ApplicationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    _check_usable(actor, fields.get("notice"))
     with transaction.atomic():
-        item = RiskIntelligence(reported_by=actor, **fields)
+        item = RiskIntelligence(reported_by=policy.person(actor), **fields)
         if item.party != RiskIntelligence.Party.FIRM and not item.party_name.strip():
             raise ApplicationError(_("Name the related party or partner concerned."))
         item.full_clean()
@@ -137,16 +149,17 @@ def intelligence_create(*, actor, **fields) -> RiskIntelligence:
 
 
 def intelligence_triage_to_incident(*, item: RiskIntelligence, incident, actor) -> RiskIntelligence:
-    _require_writer(actor)
+    policy.require(actor, "reporting.intelligence.triage", item)
     if incident is None:
         raise ApplicationError(_("Choose the incident this item belongs to."))
+    _check_usable(actor, incident)
     with transaction.atomic():
         item = RiskIntelligence.objects.select_for_update().get(pk=item.pk)
         if item.status != RiskIntelligence.Status.NEW:
             raise ApplicationError(_("This item has already been triaged."))
         item.status = RiskIntelligence.Status.INCIDENT
         item.incident = incident
-        item.triaged_by = actor
+        item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
     return item
@@ -192,7 +205,7 @@ def intelligence_promote(
     from incidents import services as incident_services
     from incidents.models import Incident
 
-    _require_writer(actor)
+    policy.require(actor, "reporting.intelligence.promote", item)
     with transaction.atomic():
         item = (
             RiskIntelligence.objects.select_for_update(of=("self",))
@@ -207,19 +220,19 @@ def intelligence_promote(
             category=category or intelligence_default_category(item.kind),
             source=Incident.Source.RISK_INTELLIGENCE,
             discovered_at=item.observed_at,
-            assignee=assignee or actor,
+            assignee=assignee or policy.person(actor),
             actor=actor,
         )
         item.status = RiskIntelligence.Status.INCIDENT
         item.incident = incident
-        item.triaged_by = actor
+        item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
     return incident
 
 
 def intelligence_close(*, item: RiskIntelligence, reason: str, actor) -> RiskIntelligence:
-    _require_writer(actor)
+    policy.require(actor, "reporting.intelligence.triage", item)
     if not str(reason).strip():
         raise ApplicationError(_("Say why the item is closed without an incident."))
     with transaction.atomic():
@@ -228,7 +241,7 @@ def intelligence_close(*, item: RiskIntelligence, reason: str, actor) -> RiskInt
             raise ApplicationError(_("This item has already been triaged."))
         item.status = RiskIntelligence.Status.CLOSED
         item.closed_reason = reason.strip()
-        item.triaged_by = actor
+        item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
     return item

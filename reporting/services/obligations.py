@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from core.errors import ApplicationError
 from deadlines import services as deadline_services
 from deadlines.models import Deadline
@@ -15,7 +16,7 @@ from ..models import (
     ReportingRule,
     Stage,
 )
-from .common import DEADLINE_KINDS, _pending_states, _report_title, _report_url, _require_writer
+from .common import DEADLINE_KINDS, _pending_states, _report_title, _report_url
 
 
 def _create_report(*, incident, rule, sequence, due, actor) -> RegulatoryReport:
@@ -107,10 +108,11 @@ def _cancel(report, *, reason, actor):
         deadline_services.deadline_cancel(deadline=report.deadline, reason=reason, actor=actor)
 
 
-def obligations_sync(*, incident, actor=None, reason: str = "") -> list[RegulatoryReport]:
+def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryReport]:
     """Make the incident's report obligations match the rules for its current grade, CII flag
     and times: create what is owed, re-time what moved, cancel what no longer applies (with the
     reason). Submitted reports are history and never touched. Returns the open reports."""
+    policy.require(actor, "reporting.obligations.sync", incident)
     from incidents.models import Incident
 
     with transaction.atomic():
@@ -180,8 +182,9 @@ def obligations_sync(*, incident, actor=None, reason: str = "") -> list[Regulato
         )
 
 
-def incident_resolved(*, incident, actor=None) -> None:
+def incident_resolved(*, incident, actor) -> None:
     """Service restored: follow-ups not yet due stop; final summaries get their deadline."""
+    policy.require(actor, "reporting.obligations.sync", incident)
     with transaction.atomic():
         pending = RegulatoryReport.objects.filter(
             incident=incident,
@@ -194,8 +197,9 @@ def incident_resolved(*, incident, actor=None) -> None:
         obligations_sync(incident=incident, actor=actor, reason=_("Incident resolved."))
 
 
-def follow_up_next(*, report: RegulatoryReport, actor=None) -> RegulatoryReport | None:
+def follow_up_next(*, report: RegulatoryReport, actor) -> RegulatoryReport | None:
     """After a follow-up was submitted or missed: the next one, while service is not restored."""
+    policy.require(actor, "reporting.obligations.sync", report)
     with transaction.atomic():
         report = RegulatoryReport.objects.select_related("rule", "incident").get(pk=report.pk)
         rule, incident = report.rule, report.incident
@@ -223,7 +227,7 @@ def follow_up_next(*, report: RegulatoryReport, actor=None) -> RegulatoryReport 
 
 
 def report_cancel(*, report: RegulatoryReport, reason: str, actor) -> RegulatoryReport:
-    _require_writer(actor)
+    policy.require(actor, "reporting.report.cancel", report)
     if not str(reason).strip():
         raise ApplicationError(_("Say why the report is cancelled."))
     with transaction.atomic():

@@ -4,13 +4,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from core.errors import ApplicationError
 
 from ..models import (
     ReportingRule,
     Stage,
 )
-from .common import _require_writer
 
 RULE_FIELDS = (
     "name",
@@ -54,24 +54,26 @@ def validate_rule(rule: ReportingRule):
     rule.full_clean(exclude=["code", "version", "created_by"], validate_constraints=False)
 
 
-def rule_create(*, code: str, actor=None, **fields) -> ReportingRule:
-    _require_writer(actor)
+def rule_create(*, code: str, actor, **fields) -> ReportingRule:
+    policy.require(actor, "reporting.rule.change")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise ApplicationError(_("Unknown rule fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     with transaction.atomic():
         if ReportingRule.objects.filter(code=code).exists():
             raise ApplicationError(_("A rule with this code exists; revise it instead."))
-        rule = ReportingRule(code=code, version=1, is_active=True, created_by=actor, **fields)
+        rule = ReportingRule(
+            code=code, version=1, is_active=True, created_by=policy.person(actor), **fields
+        )
         validate_rule(rule)
         rule.save()
     return rule
 
 
-def rule_revise(*, rule: ReportingRule, actor=None, **changes) -> ReportingRule:
+def rule_revise(*, rule: ReportingRule, actor, **changes) -> ReportingRule:
     """A new version of `rule` with `changes`; the old version is kept, inactive. Open reports
     computed from the old version are re-timed by the next incident sync."""
-    _require_writer(actor)
+    policy.require(actor, "reporting.rule.change", rule)
     unknown = set(changes) - set(RULE_FIELDS)
     if unknown:
         raise ApplicationError(_("Unknown rule fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -83,7 +85,11 @@ def rule_revise(*, rule: ReportingRule, actor=None, **changes) -> ReportingRule:
         values.update(changes)
         last = ReportingRule.objects.filter(code=current.code).aggregate(m=Max("version"))["m"]
         new = ReportingRule(
-            code=current.code, version=last + 1, is_active=True, created_by=actor, **values
+            code=current.code,
+            version=last + 1,
+            is_active=True,
+            created_by=policy.person(actor),
+            **values,
         )
         validate_rule(new)
         current.is_active = False
@@ -92,8 +98,8 @@ def rule_revise(*, rule: ReportingRule, actor=None, **changes) -> ReportingRule:
     return new
 
 
-def rule_deactivate(*, rule: ReportingRule, actor=None) -> ReportingRule:
-    _require_writer(actor)
+def rule_deactivate(*, rule: ReportingRule, actor) -> ReportingRule:
+    policy.require(actor, "reporting.rule.change", rule)
     with transaction.atomic():
         rule = ReportingRule.objects.select_for_update().get(pk=rule.pk)
         rule.is_active = False

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from core.errors import ApplicationError
 from core.uploads import check_upload
 from deadlines import services as deadline_services
@@ -17,7 +18,6 @@ from ..models import (
     ReportSubmission,
     Stage,
 )
-from .common import _require_writer
 from .obligations import follow_up_next
 
 
@@ -32,7 +32,7 @@ def submission_record(
     receipt_file=None,
     late_reason: str = "",
 ) -> ReportSubmission:
-    _require_writer(actor)
+    policy.require(actor, "reporting.submission.create", report)
     if channel not in ReportSubmission.Channel.values:
         raise ApplicationError(_("Choose how the report was submitted."))
     if submitted_at is None or timezone.is_naive(submitted_at):
@@ -64,7 +64,7 @@ def submission_record(
             version=version,
             channel=channel,
             submitted_at=submitted_at,
-            submitted_by=submitted_by or actor,
+            submitted_by=submitted_by or policy.person(actor),
             receipt_number=receipt_number.strip(),
             due_at=report.due_at,
             on_time=on_time,

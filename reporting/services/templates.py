@@ -2,15 +2,16 @@
 
 from django.db import transaction
 
+from accounts import policy
+
 from .. import documents
 from ..models import (
     ReportTemplate,
 )
-from .common import _require_writer
 
 
 def template_save(*, template: ReportTemplate, actor) -> ReportTemplate:
-    _require_writer(actor)
+    policy.require(actor, "reporting.template.change", template)
     documents.check_template(template.title)
     documents.check_template(template.body)
     with transaction.atomic():
