@@ -12,7 +12,7 @@ from core.errors import ApplicationError
 
 from . import signals
 from .models import Deadline, DeadlineKind
-from .schedule import StepSpec, next_fire_at
+from .schedule import StepSpec, next_fire_at, starting_point
 
 
 def _acting(actor):
@@ -72,6 +72,7 @@ def deadline_create(
         raise ApplicationError(_("A deadline needs a saved subject."))
     kind = kind_get(kind)
     now = now or timezone.now()
+    fired_until, first_fire = starting_point(step_specs(kind), due_at, now)
     with transaction.atomic(), _acting(actor):
         deadline = Deadline.objects.create(
             content_type=ContentType.objects.get_for_model(subject),
@@ -84,8 +85,8 @@ def deadline_create(
             owner_role=owner_role or "",
             calendar_confirmed=calendar_confirmed,
             created_by=actor if getattr(actor, "pk", None) else None,
-            fired_until=now,
-            next_fire_at=next_fire_at(step_specs(kind), due_at, now),
+            fired_until=fired_until,
+            next_fire_at=first_fire,
         )
     return deadline
 
@@ -164,6 +165,7 @@ def deadlines_bulk_create(
             specs[key] = step_specs(kinds[key])
         kind = kinds[key]
         per_kind[kind.code] = per_kind.get(kind.code, 0) + 1
+        fired_until, first_fire = starting_point(specs[key], due_at, now)
         prepared.append(
             Deadline(
                 content_type=ContentType.objects.get_for_model(subject),
@@ -176,8 +178,8 @@ def deadlines_bulk_create(
                 owner_role=item.get("owner_role") or "",
                 calendar_confirmed=item.get("calendar_confirmed", True),
                 created_by=created_by,
-                fired_until=now,
-                next_fire_at=next_fire_at(specs[key], due_at, now),
+                fired_until=fired_until,
+                next_fire_at=first_fire,
             )
         )
     if not prepared:
@@ -232,8 +234,7 @@ def deadline_move(
             row.missed_at = None
         if calendar_confirmed is not None:
             row.calendar_confirmed = calendar_confirmed
-        row.fired_until = now
-        row.next_fire_at = next_fire_at(step_specs(row.kind), due_at, now)
+        row.fired_until, row.next_fire_at = starting_point(step_specs(row.kind), due_at, now)
         row.save()
     return _refresh(deadline, row)
 

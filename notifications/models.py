@@ -56,6 +56,7 @@ class Outbox(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
         DEAD = "dead", _("Dead (gave up)")
+        CANCELLED = "cancelled", _("Cancelled (its endpoint or subscription was disabled)")
 
     key = models.CharField(_("key"), max_length=255, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -96,6 +97,16 @@ class Outbox(models.Model):
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
+    # A reminder's words are true until its deadline is due ("due at 15:19"); delivered later,
+    # the message says what is true then instead.
+    valid_until = models.DateTimeField(
+        _("words valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Delivered after this moment, the late subject and body are sent instead."),
+    )
+    late_subject = models.CharField(_("subject if late"), max_length=300, blank=True)
+    late_body = models.TextField(_("body if late"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     scheduled_for = models.DateTimeField(_("scheduled for"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

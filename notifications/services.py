@@ -44,6 +44,9 @@ def build_rows(
     scheduled_for: datetime,
     endpoints=None,
     now: datetime,
+    valid_until: datetime | None = None,
+    late_subject=None,
+    late_body=None,
     **extra,
 ) -> list[Outbox]:
     """Unsaved outbox rows: one per (recipient, user channel) and one per active webhook
@@ -53,7 +56,18 @@ def build_rows(
     rows = []
 
     def render(value, language):
+        if value is None:
+            return ""
         return value(language) if callable(value) else _text(value, language)
+
+    def late(language) -> dict:
+        if valid_until is None:
+            return {}
+        return {
+            "valid_until": valid_until,
+            "late_subject": render(late_subject, language)[:300],
+            "late_body": render(late_body, language),
+        }
 
     for user in recipients:
         language = user_language(user)
@@ -73,6 +87,7 @@ def build_rows(
                     url=url or "",
                     scheduled_for=scheduled_for,
                     next_attempt_at=requeue_at,
+                    **late(language),
                     **extra,
                 )
             )
@@ -94,6 +109,7 @@ def build_rows(
                     url=url or "",
                     scheduled_for=scheduled_for,
                     next_attempt_at=requeue_at,
+                    **late(language),
                     **extra,
                 )
             )
