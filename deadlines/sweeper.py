@@ -138,6 +138,9 @@ def _rows_for(deadline: Deadline, step, occurrence, now, batch: _Batch | None = 
         valid_until=_valid_until(deadline, step),
         late_subject=late_subject_for(deadline, batch.texts),
         late_body=late_body_for(deadline, batch.texts),
+        mentions=[getattr(user, "phone", "") for user in recipients]
+        if "webhook" in step.channels
+        else (),
         url=deadline.url,
         scheduled_for=occurrence.fire_at,
         endpoints=batch.endpoints(step.channels),

@@ -34,6 +34,22 @@ class WebhookEndpoint(models.Model):
         blank=True,
         help_text=_("When set, every request is signed with HMAC-SHA256 of this secret."),
     )
+
+    class MessageFormat(models.TextChoices):
+        TEXT = "text", _("Plain text")
+        MARKDOWN = "markdown", _("Markdown")
+
+    message_format = models.CharField(
+        _("message type"),
+        max_length=10,
+        choices=MessageFormat.choices,
+        default=MessageFormat.TEXT,
+        help_text=_(
+            "Group robots: plain text @-mentions the recipients by mobile number on WeCom and "
+            "DingTalk; Markdown does so on DingTalk only (WeCom's Markdown cannot mention by "
+            "mobile number)."
+        ),
+    )
     timeout_seconds = models.PositiveSmallIntegerField(_("timeout (seconds)"), default=5)
     active = models.BooleanField(_("active"), default=True)
 
@@ -107,6 +123,8 @@ class Outbox(models.Model):
     )
     late_subject = models.CharField(_("subject if late"), max_length=300, blank=True)
     late_body = models.TextField(_("body if late"), blank=True)
+    # Group robots: the mobile numbers of the people the message is for, to @-mention them.
+    mentions = models.CharField(_("mentioned mobile numbers"), max_length=500, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     scheduled_for = models.DateTimeField(_("scheduled for"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

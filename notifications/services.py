@@ -47,6 +47,7 @@ def build_rows(
     valid_until: datetime | None = None,
     late_subject=None,
     late_body=None,
+    mentions=(),
     **extra,
 ) -> list[Outbox]:
     """Unsaved outbox rows: one per (recipient, user channel) and one per active webhook
@@ -97,12 +98,14 @@ def build_rows(
         language = settings.LANGUAGE_CODE
         if endpoints is None:
             endpoints = list(WebhookEndpoint.objects.filter(active=True))
+        mobiles = ",".join(sorted({m for m in mentions if m}))[:500]
         for endpoint in endpoints:
             rows.append(
                 Outbox(
                     key=make_key(key_prefix, Channel.WEBHOOK, f"w{endpoint.pk}"),
                     channel=Channel.WEBHOOK,
                     endpoint=endpoint,
+                    mentions=mobiles,
                     language=language,
                     subject=render(subject, language)[:300],
                     body=render(body, language),
