@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -311,3 +311,84 @@ def policy_reschedule(*, policy, now: datetime | None = None) -> int:
                 Deadline.objects.filter(pk=row.pk).update(next_fire_at=nxt)
                 changed += 1
     return changed
+
+
+def _in_language(pattern, **values):
+    """A text rendered in each recipient's language (the outbox calls it per language)."""
+
+    def render(language):
+        with translation.override(language):
+            return str(pattern) % values
+
+    return render
+
+
+def _listing(deadlines, reason: str) -> str:
+    lines = [
+        f"- {d.title}（{timezone.localtime(d.due_at):%Y-%m-%d %H:%M}）" for d in deadlines[:20]
+    ]
+    if reason:
+        lines.append(reason)
+    return "\n".join(lines)
+
+
+def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
+    """Every open or missed deadline on `subjects` now belongs to `owner`, the subjects' new
+    responsible person (a case reassigned: its handling and report deadlines follow). One
+    transaction; each deadline's change is audited; the new owner and every previous owner are
+    told. Steps already sent stay sent; later steps and escalations resolve the new owner when
+    they fire. Returns how many deadlines moved."""
+    from notifications.events import notify_event
+
+    moved: list[Deadline] = []
+    previous: dict[int, list[Deadline]] = {}
+    with transaction.atomic(), _acting(actor):
+        for subject in subjects:
+            if subject is None or subject.pk is None:
+                continue
+            rows = (
+                Deadline.objects.filter(
+                    content_type=ContentType.objects.get_for_model(subject),
+                    object_id=subject.pk,
+                    state__in=Deadline.ACTIVE_STATES,
+                )
+                .exclude(owner=owner)
+                .select_for_update(of=("self",))
+                .select_related("owner")
+                .order_by("id")
+            )
+            for row in rows:
+                if row.owner_id:
+                    previous.setdefault(row.owner_id, []).append(row)
+                    old = row.owner
+                    row._previous_owner = old
+                row.owner = owner
+                row.owner_role = "" if owner else row.owner_role
+                row.save(update_fields=["owner", "owner_role", "updated_at"])
+                moved.append(row)
+        if not moved:
+            return 0
+        stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        why = str(reason)[:500]
+        if owner is not None:
+            notify_event(
+                kind="deadline.transferred",
+                recipients=[owner],
+                subject=_in_language(_("%(count)d deadlines are now yours"), count=len(moved)),
+                body=_listing(moved, why),
+                url=moved[0].url,
+                key=f"to-{owner.pk}-{stamp}",
+            )
+        for rows in previous.values():
+            old = rows[0]._previous_owner
+            notify_event(
+                kind="deadline.transferred",
+                recipients=[old],
+                subject=_in_language(
+                    _("%(count)d deadlines were handed to someone else"), count=len(rows)
+                ),
+                body=_listing(rows, why),
+                url=rows[0].url,
+                key=f"from-{old.pk}-{stamp}",
+            )
+    return len(moved)
