@@ -162,7 +162,7 @@ def test_worker_killed_mid_batch_and_restarted_delivers_everything(department, s
             outbox_sweep(now=timezone.now() + timedelta(seconds=400))
             return not Outbox.objects.exclude(state=Outbox.State.SENT).exists()
 
-        assert wait_until(drained, 45, step=1.0), Counter(
+        assert wait_until(drained, 180, step=1.0), Counter(
             Outbox.objects.values_list("state", flat=True)
         )
     assert_inapp_exactly_once()
