@@ -234,8 +234,20 @@ def agreements_expiring_publish(*, today=None) -> int:
     return count
 
 
+def subscription_gate(endpoint) -> bool | None:
+    """The outbox asks before each delivery: a subscription's endpoint takes deliveries only
+    while the subscription is active, so rows queued before it was disabled are cancelled."""
+    found = WebhookSubscription.objects.filter(endpoint_id=endpoint.pk).values_list(
+        "active", flat=True
+    )
+    return next(iter(found), None)
+
+
 def connect() -> None:
     """Called from IntegrationsConfig.ready(); apps that are not installed are skipped."""
+    from notifications.delivery import register_endpoint_gate
+
+    register_endpoint_gate(subscription_gate)
     if apps.is_installed("incidents"):
         from incidents.signals import incident_graded
 

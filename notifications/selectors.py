@@ -6,10 +6,12 @@ from .models import InboxItem
 
 # Every page's header shows the count: compiled once (core.prepared), not per request.
 _UNREAD = PreparedQuery(
-    lambda user: InboxItem.objects.filter(user_id=user, read_at__isnull=True)
-    .values("user_id")
-    .annotate(n=Count("id"))
-    .values("n"),
+    lambda user: (
+        InboxItem.objects.filter(user_id=user, read_at__isnull=True)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    ),
     "user",
 )
 
