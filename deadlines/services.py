@@ -344,6 +344,7 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
     transaction; each deadline's change is audited; the new owner and every previous owner are
     told. Steps already sent stay sent; later steps and escalations resolve the new owner when
     they fire. Returns how many deadlines moved."""
+    policy.require(actor, "deadlines.deadline.change")
     from notifications.events import notify_event
 
     moved: list[Deadline] = []

@@ -22,14 +22,24 @@ def test_transfer_moves_open_deadlines_and_tells_both_owners(
     due = timezone.now() + timedelta(hours=4)
     open_ones = [
         deadline_services.deadline_create(
-            subject=department, kind="test.report", due_at=due, owner=handler, title=f"报告{i}"
+            subject=department,
+            kind="test.report",
+            due_at=due,
+            owner=handler,
+            title=f"报告{i}",
+            actor=officer,
         )
         for i in range(3)
     ]
     closed = deadline_services.deadline_create(
-        subject=department, kind="test.report", due_at=due, owner=handler, title="已完成"
+        subject=department,
+        kind="test.report",
+        due_at=due,
+        owner=handler,
+        title="已完成",
+        actor=officer,
     )
-    deadline_services.deadline_meet(deadline=closed)
+    deadline_services.deadline_meet(deadline=closed, actor=officer)
     moved = deadline_services.deadlines_transfer(
         subjects=[department], owner=handler2, actor=officer, reason="改派"
     )
@@ -45,5 +55,8 @@ def test_transfer_moves_open_deadlines_and_tells_both_owners(
     assert "3" in to_new.subject and "3" in to_old.subject
     assert "报告0" in to_new.body and "改派" in to_new.body
     # Moving again to the same person changes nothing and tells nobody.
-    assert deadline_services.deadlines_transfer(subjects=[department], owner=handler2) == 0
+    assert (
+        deadline_services.deadlines_transfer(subjects=[department], owner=handler2, actor=officer)
+        == 0
+    )
     assert Outbox.objects.count() == 4  # in-app + e-mail to each

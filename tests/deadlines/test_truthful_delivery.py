@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
+from accounts.policy import SYSTEM
 from deadlines import services
 from deadlines.calendar import SHANGHAI
 from deadlines.sweeper import sweep
@@ -22,7 +23,12 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)  # a Monday
 def _create(department, handler, due_at, at=NOW):
     with time_machine.travel(at, tick=False):
         return services.deadline_create(
-            subject=department, kind="test.report", due_at=due_at, owner=handler, title="初报"
+            subject=department,
+            kind="test.report",
+            due_at=due_at,
+            owner=handler,
+            title="初报",
+            actor=SYSTEM,
         )
 
 
