@@ -41,7 +41,6 @@ from . import governance  # noqa: E402,F401  isort: skip
 from . import integrations  # noqa: E402,F401  isort: skip
 from . import training  # noqa: E402,F401  isort: skip
 from . import incidents, reporting  # noqa: E402,F401  isort: skip
-from .core import person  # noqa: E402,F401  isort: skip
 
 __all__ = [
     "ADMIN_SITE",

@@ -94,8 +94,3 @@ def require(actor, action: str, obj=None) -> None:
         raise PolicyDenied(_("This action needs a signed-in user."))
     if not allows(actor, action, obj):
         raise PolicyDenied(_RULES[action].message)
-
-
-def person(actor):
-    """The user to record as having acted (`created_by`, a timeline's actor): None for SYSTEM."""
-    return None if actor is SYSTEM else actor
