@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from core.errors import ApplicationError
 
-from .. import deadline_links
+from .. import deadline_links, events
 from ..models import (
     RectificationItem,
     TimelineEntry,
@@ -27,9 +27,7 @@ def rectification_create(
     if owner is None:
         raise ApplicationError(_("Choose the owner of the rectification item."))
     if not policy.allows(owner, "incidents.rectification.be_owner"):
-        raise ApplicationError(
-            _("A rectification item's owner must be an active user.")
-        )
+        raise ApplicationError(_("A rectification item's owner must be an active user."))
     if due_at is None:
         raise ApplicationError(_("Enter the rectification deadline."))
     if incident is None and origin is None:
@@ -47,6 +45,8 @@ def rectification_create(
         created_by=policy.person(actor),
     )
     deadline_links.rectification_open(item=item, actor=actor)
+    if item.owner_id != getattr(actor, "pk", None):
+        events.rectification_assigned(item)
     if incident is not None:
         _timeline(
             incident,

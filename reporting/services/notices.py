@@ -10,7 +10,7 @@ from core.errors import ApplicationError
 from core.uploads import check_upload
 
 from .. import content as report_content
-from .. import rules
+from .. import rules, work_clocks
 from ..models import (
     NOTICE_KINDS,
     RegulatorNotice,
@@ -145,6 +145,7 @@ def intelligence_create(*, actor, **fields) -> RiskIntelligence:
             raise ApplicationError(_("Name the related party or partner concerned."))
         item.full_clean()
         item.save()
+        work_clocks.intelligence_arrived(item=item)
     return item
 
 
@@ -162,6 +163,7 @@ def intelligence_triage_to_incident(*, item: RiskIntelligence, incident, actor) 
         item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
+        work_clocks.intelligence_triaged(item=item)
     return item
 
 
@@ -228,6 +230,7 @@ def intelligence_promote(
         item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
+        work_clocks.intelligence_triaged(item=item)
     return incident
 
 
@@ -244,4 +247,5 @@ def intelligence_close(*, item: RiskIntelligence, reason: str, actor) -> RiskInt
         item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
+        work_clocks.intelligence_triaged(item=item)
     return item
