@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
@@ -292,6 +292,11 @@ def deadline_cancel(
     return _refresh(deadline, row)
 
 
+def active_deadline(subject, kind):
+    """The subject's open or missed deadline of `kind`, if any."""
+    return deadlines_for(subject, kind).filter(state__in=Deadline.ACTIVE_STATES).first()
+
+
 def deadlines_for(subject, kind=None):
     """A subject's deadlines (all states), earliest due first."""
     qs = Deadline.objects.filter(
@@ -319,16 +324,6 @@ def policy_reschedule(*, policy, now: datetime | None = None) -> int:
     return changed
 
 
-def _in_language(pattern, **values):
-    """A text rendered in each recipient's language (the outbox calls it per language)."""
-
-    def render(language):
-        with translation.override(language):
-            return str(pattern) % values
-
-    return render
-
-
 def _listing(deadlines, reason: str) -> str:
     lines = [
         f"- {d.title}（{timezone.localtime(d.due_at):%Y-%m-%d %H:%M}）" for d in deadlines[:20]
@@ -345,7 +340,7 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
     told. Steps already sent stay sent; later steps and escalations resolve the new owner when
     they fire. Returns how many deadlines moved."""
     policy.require(actor, "deadlines.deadline.change")
-    from notifications.events import notify_event
+    from notifications.events import localized, notify_event
 
     moved: list[Deadline] = []
     previous: dict[int, list[Deadline]] = {}
@@ -381,7 +376,7 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
             notify_event(
                 kind="deadline.transferred",
                 recipients=[owner],
-                subject=_in_language(_("%(count)d deadlines are now yours"), count=len(moved)),
+                subject=localized(_("%(count)d deadlines are now yours"), count=len(moved)),
                 body=_listing(moved, why),
                 url=moved[0].url,
                 key=f"to-{owner.pk}-{stamp}",
@@ -391,7 +386,7 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
             notify_event(
                 kind="deadline.transferred",
                 recipients=[old],
-                subject=_in_language(
+                subject=localized(
                     _("%(count)d deadlines were handed to someone else"), count=len(rows)
                 ),
                 body=_listing(rows, why),

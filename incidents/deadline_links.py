@@ -34,7 +34,7 @@ ACTIVE = (Deadline.State.OPEN, Deadline.State.MISSED)
 
 
 def _active(subject, kind):
-    return deadline_services.deadlines_for(subject, kind).filter(state__in=ACTIVE).first()
+    return deadline_services.active_deadline(subject, kind)
 
 
 def handling_target_schedule(*, incident, plan, actor, reason):

@@ -4,11 +4,11 @@ Each notice links to a page its recipient may open: the case for handlers and of
 rectification items" for a rectification owner, the concern queue for triagers."""
 
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.policy import OFFICERS
-from notifications.events import event_kind, notify_event
+from accounts import policy
+from notifications.events import event_kind, localized, notify_event
 
 INCIDENT_ASSIGNED = event_kind(
     "incident.assigned", _("A case was assigned to you"), _("the case's new handler")
@@ -28,14 +28,6 @@ CONCERN_ARRIVED = event_kind(
 )
 
 
-def _text(pattern, **values):
-    def render(language):
-        with translation.override(language):
-            return str(pattern) % values
-
-    return render
-
-
 def _stamp() -> str:
     return timezone.now().strftime("%Y%m%d%H%M%S%f")
 
@@ -46,7 +38,7 @@ def incident_assigned(incident) -> None:
     notify_event(
         kind=INCIDENT_ASSIGNED.code,
         recipients=[incident.assignee],
-        subject=_text(
+        subject=localized(
             _("Case %(ref)s is assigned to you: %(title)s"),
             ref=incident.reference,
             title=incident.title,
@@ -62,7 +54,7 @@ def task_assigned(task) -> None:
     notify_event(
         kind=TASK_ASSIGNED.code,
         recipients=[task.assignee],
-        subject=_text(
+        subject=localized(
             _("Task for case %(ref)s: %(title)s"), ref=task.incident.reference, title=task.title
         ),
         url=task.incident.get_absolute_url(),
@@ -79,7 +71,7 @@ def rectification_assigned(item) -> None:
     notify_event(
         kind=RECTIFICATION_ASSIGNED.code,
         recipients=[item.owner],
-        subject=_text(
+        subject=localized(
             _("Rectification item for you: %(title)s (due %(due)s)"),
             title=item.title,
             due=timezone.localtime(item.due_at).strftime("%Y-%m-%d %H:%M"),
@@ -89,25 +81,11 @@ def rectification_assigned(item) -> None:
     )
 
 
-def triagers():
-    from django.contrib.auth import get_user_model
-
-    from accounts.roles import Role
-
-    roles = {Role.INCIDENT_HANDLER, *OFFICERS}
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=roles)
-        .distinct()
-        .order_by("id")
-    )
-
-
 def concern_arrived(concern) -> None:
     notify_event(
         kind=CONCERN_ARRIVED.code,
-        recipients=triagers(),
-        subject=_text(_("New staff concern: %(summary)s"), summary=concern.summary[:80]),
+        recipients=policy.holders(policy.TRIAGERS),
+        subject=localized(_("New staff concern: %(summary)s"), summary=concern.summary[:80]),
         url=reverse("incidents:concern-detail", args=[concern.pk]),
         key=f"concern-{concern.pk}",
     )

@@ -7,7 +7,7 @@ every kind and recipient role."""
 
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Channel
@@ -30,6 +30,17 @@ def event_kind(code: str, label, audience) -> EventKind:
     kind = EventKind(code, label, audience)
     _KINDS.setdefault(code, kind)
     return _KINDS[code]
+
+
+def localized(pattern, **values):
+    """A text rendered in each recipient's own language (the outbox calls it per language):
+    `localized(_("Case %(ref)s is yours"), ref=...)`."""
+
+    def render(language):
+        with translation.override(language):
+            return str(pattern) % values
+
+    return render
 
 
 def kinds() -> dict[str, EventKind]:

@@ -3,18 +3,15 @@ an approval waiting for a second person, a piece of risk intelligence waiting fo
 are met when someone acts; defaults (1 working day) are the kinds' policies, editable in the
 admin. And the event notices that go with them."""
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from deadlines import services as deadline_services
 from deadlines.calendar import add_working_days
-from deadlines.models import Deadline
-from notifications.events import event_kind, notify_event
+from notifications.events import event_kind, localized, notify_event
 
 APPROVAL = "reporting.approval.waiting"
 INTELLIGENCE_TRIAGE = "reporting.intelligence.triage"
@@ -36,22 +33,6 @@ INTELLIGENCE_ARRIVED = event_kind(
 )
 
 
-def _active(subject, kind):
-    return (
-        deadline_services.deadlines_for(subject, kind)
-        .filter(state__in=Deadline.ACTIVE_STATES)
-        .first()
-    )
-
-
-def _text(pattern, **values):
-    def render(language):
-        with translation.override(language):
-            return str(pattern) % values
-
-    return render
-
-
 def report_url(report) -> str:
     return reverse("reporting:report-detail", args=[report.pk])
 
@@ -71,8 +52,8 @@ def approval_opened(*, report, approval, approvers) -> None:
     notify_event(
         kind=APPROVAL_REQUESTED.code,
         recipients=approvers,
-        subject=_text(gettext_lazy("Approval requested: %(title)s"), title=report.title),
-        body=_text(
+        subject=localized(gettext_lazy("Approval requested: %(title)s"), title=report.title),
+        body=localized(
             gettext_lazy("%(user)s asks you to approve version %(v)s of %(title)s."),
             user=str(approval.requested_by),
             v=report.version,
@@ -84,7 +65,7 @@ def approval_opened(*, report, approval, approvers) -> None:
 
 
 def approval_decided(*, report, approval, actor) -> None:
-    current = _active(approval, APPROVAL)
+    current = deadline_services.active_deadline(approval, APPROVAL)
     if current is not None:
         deadline_services.deadline_meet(deadline=current, actor=policy.SYSTEM)
     people = {u.pk: u for u in report.contributors.all()}
@@ -99,23 +80,10 @@ def approval_decided(*, report, approval, actor) -> None:
     notify_event(
         kind=REPORT_DECIDED.code,
         recipients=list(people.values()),
-        subject=_text(pattern, title=report.title),
+        subject=localized(pattern, title=report.title),
         body=approval.comment,
         url=report_url(report),
         key=f"{report.pk}-a{approval.pk}",
-    )
-
-
-def triagers():
-    from accounts.roles import Role
-
-    roles = {Role.INCIDENT_HANDLER, *policy.OFFICERS}
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__name__in=roles) | Q(is_superuser=True))
-        .distinct()
-        .order_by("id")
     )
 
 
@@ -134,14 +102,14 @@ def intelligence_arrived(*, item) -> None:
     )
     notify_event(
         kind=INTELLIGENCE_ARRIVED.code,
-        recipients=[u for u in triagers() if policy.can_see(u, item)],
-        subject=_text(gettext_lazy("Risk intelligence to triage: %(s)s"), s=item.summary[:80]),
+        recipients=[u for u in policy.holders(policy.TRIAGERS) if policy.can_see(u, item)],
+        subject=localized(gettext_lazy("Risk intelligence to triage: %(s)s"), s=item.summary[:80]),
         url=url,
         key=f"intelligence-{item.pk}",
     )
 
 
 def intelligence_triaged(*, item) -> None:
-    current = _active(item, INTELLIGENCE_TRIAGE)
+    current = deadline_services.active_deadline(item, INTELLIGENCE_TRIAGE)
     if current is not None:
         deadline_services.deadline_meet(deadline=current, actor=policy.SYSTEM)
