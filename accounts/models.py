@@ -92,6 +92,14 @@ class User(AbstractUser):
         default="zh-hans",
         choices=[("zh-hans", "简体中文"), ("en", "English")],
     )
+    event_email = models.BooleanField(
+        _("e-mail me about assignments and approvals"),
+        default=True,
+        help_text=_(
+            "In-app notices always arrive; untick to stop the e-mail copy of event notices "
+            "(deadline reminders follow their policy)."
+        ),
+    )
 
     objects = UserManager()
 

@@ -108,7 +108,7 @@ def main():
     worker_log = open(workdir / "worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "-l", "warning",
-         "-c", str(args.concurrency), "--without-gossip", "--without-mingle",
+         "-c", str(args.concurrency), "-Q", "celery,sweep", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-n", f"bench-{os.getpid()}@%h"],
         cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

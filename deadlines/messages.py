@@ -24,6 +24,7 @@ def _patterns(language: str, state_display) -> dict:
             "kind": _("Kind: %(kind)s"),
             "due": _("Due: %(due)s (Beijing time)"),
             "state": _("State: %(state)s") % {"state": str(state_display)},
+            "late": _("State: past its due time when this message was delivered."),
             "unconfirmed": _(
                 "The working-day calendar for this period is not confirmed: check the date."
             ),
@@ -55,22 +56,36 @@ class MessageTexts:
         name = "remind" if offset_seconds < 0 else "now" if offset_seconds == 0 else "overdue"
         return p[name] % {"title": deadline.title, "due": self.due(deadline)}
 
-    def body(self, deadline, language: str) -> str:
+    def body(self, deadline, language: str, *, late: bool = False) -> str:
         p = self._get(language, deadline)
         lines = [
             p["title"] % {"title": deadline.title},
             p["kind"] % {"kind": deadline.kind.label},
             p["due"] % {"due": self.due(deadline)},
-            p["state"],
+            p["late"] if late else p["state"],
         ]
         if not deadline.calendar_confirmed:
             lines.append(p["unconfirmed"])
         return "\n".join(lines)
 
+    def late_body(self, deadline, language: str) -> str:
+        return self.body(deadline, language, late=True)
+
 
 def subject_for(deadline, offset_seconds: int, texts: MessageTexts | None = None):
     texts = texts or MessageTexts()
     return lambda language: texts.subject(deadline, offset_seconds, language)
+
+
+def late_subject_for(deadline, texts: MessageTexts | None = None):
+    """The subject a reminder or "due now" message carries when delivered after its moment."""
+    texts = texts or MessageTexts()
+    return lambda language: texts.subject(deadline, 1, language)
+
+
+def late_body_for(deadline, texts: MessageTexts | None = None):
+    texts = texts or MessageTexts()
+    return lambda language: texts.late_body(deadline, language)
 
 
 def body_for(deadline, texts: MessageTexts | None = None):

@@ -60,3 +60,16 @@ def next_fire_at(steps, due_at: datetime, after: datetime) -> datetime | None:
         if best is None or candidate < best:
             best = candidate
     return best
+
+
+def starting_point(steps, due_at: datetime, now: datetime) -> tuple[datetime, datetime | None]:
+    """(fired_until, next_fire_at) for a deadline that starts counting now. Steps whose moment
+    has passed are skipped, except on a deadline already overdue when it is created (a case
+    entered days after discovery): its most recent due step fires at the next sweep, so the
+    first alert comes at once rather than at the next repeat."""
+    if due_at <= now:
+        passed = due_occurrences(steps, due_at, None, now)
+        if passed:
+            latest = passed[-1].fire_at
+            return latest - timedelta(microseconds=1), latest
+    return now, next_fire_at(steps, due_at, now)

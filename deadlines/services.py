@@ -13,7 +13,7 @@ from core.errors import ApplicationError
 
 from . import signals
 from .models import Deadline, DeadlineKind
-from .schedule import StepSpec, next_fire_at
+from .schedule import StepSpec, next_fire_at, starting_point
 
 
 def _acting(actor):
@@ -74,6 +74,7 @@ def deadline_create(
         raise ApplicationError(_("A deadline needs a saved subject."))
     kind = kind_get(kind)
     now = now or timezone.now()
+    fired_until, first_fire = starting_point(step_specs(kind), due_at, now)
     with transaction.atomic(), _acting(actor):
         deadline = Deadline.objects.create(
             content_type=ContentType.objects.get_for_model(subject),
@@ -86,8 +87,8 @@ def deadline_create(
             owner_role=owner_role or "",
             calendar_confirmed=calendar_confirmed,
             created_by=actor if getattr(actor, "pk", None) else None,
-            fired_until=now,
-            next_fire_at=next_fire_at(step_specs(kind), due_at, now),
+            fired_until=fired_until,
+            next_fire_at=first_fire,
         )
     return deadline
 
@@ -167,6 +168,7 @@ def deadlines_bulk_create(
             specs[key] = step_specs(kinds[key])
         kind = kinds[key]
         per_kind[kind.code] = per_kind.get(kind.code, 0) + 1
+        fired_until, first_fire = starting_point(specs[key], due_at, now)
         prepared.append(
             Deadline(
                 content_type=ContentType.objects.get_for_model(subject),
@@ -179,8 +181,8 @@ def deadlines_bulk_create(
                 owner_role=item.get("owner_role") or "",
                 calendar_confirmed=item.get("calendar_confirmed", True),
                 created_by=created_by,
-                fired_until=now,
-                next_fire_at=next_fire_at(specs[key], due_at, now),
+                fired_until=fired_until,
+                next_fire_at=first_fire,
             )
         )
     if not prepared:
@@ -236,8 +238,7 @@ def deadline_move(
             row.missed_at = None
         if calendar_confirmed is not None:
             row.calendar_confirmed = calendar_confirmed
-        row.fired_until = now
-        row.next_fire_at = next_fire_at(step_specs(row.kind), due_at, now)
+        row.fired_until, row.next_fire_at = starting_point(step_specs(row.kind), due_at, now)
         row.save()
     return _refresh(deadline, row)
 
@@ -291,6 +292,11 @@ def deadline_cancel(
     return _refresh(deadline, row)
 
 
+def active_deadline(subject, kind):
+    """The subject's open or missed deadline of `kind`, if any."""
+    return deadlines_for(subject, kind).filter(state__in=Deadline.ACTIVE_STATES).first()
+
+
 def deadlines_for(subject, kind=None):
     """A subject's deadlines (all states), earliest due first."""
     qs = Deadline.objects.filter(
@@ -316,3 +322,75 @@ def policy_reschedule(*, policy, now: datetime | None = None) -> int:
                 Deadline.objects.filter(pk=row.pk).update(next_fire_at=nxt)
                 changed += 1
     return changed
+
+
+def _listing(deadlines, reason: str) -> str:
+    lines = [
+        f"- {d.title}（{timezone.localtime(d.due_at):%Y-%m-%d %H:%M}）" for d in deadlines[:20]
+    ]
+    if reason:
+        lines.append(reason)
+    return "\n".join(lines)
+
+
+def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
+    """Every open or missed deadline on `subjects` now belongs to `owner`, the subjects' new
+    responsible person (a case reassigned: its handling and report deadlines follow). One
+    transaction; each deadline's change is audited; the new owner and every previous owner are
+    told. Steps already sent stay sent; later steps and escalations resolve the new owner when
+    they fire. Returns how many deadlines moved."""
+    policy.require(actor, "deadlines.deadline.change")
+    from notifications.events import localized, notify_event
+
+    moved: list[Deadline] = []
+    previous: dict[int, list[Deadline]] = {}
+    with transaction.atomic(), _acting(actor):
+        for subject in subjects:
+            if subject is None or subject.pk is None:
+                continue
+            rows = (
+                Deadline.objects.filter(
+                    content_type=ContentType.objects.get_for_model(subject),
+                    object_id=subject.pk,
+                    state__in=Deadline.ACTIVE_STATES,
+                )
+                .exclude(owner=owner)
+                .select_for_update(of=("self",))
+                .select_related("owner")
+                .order_by("id")
+            )
+            for row in rows:
+                if row.owner_id:
+                    previous.setdefault(row.owner_id, []).append(row)
+                    old = row.owner
+                    row._previous_owner = old
+                row.owner = owner
+                row.owner_role = "" if owner else row.owner_role
+                row.save(update_fields=["owner", "owner_role", "updated_at"])
+                moved.append(row)
+        if not moved:
+            return 0
+        stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        why = str(reason)[:500]
+        if owner is not None:
+            notify_event(
+                kind="deadline.transferred",
+                recipients=[owner],
+                subject=localized(_("%(count)d deadlines are now yours"), count=len(moved)),
+                body=_listing(moved, why),
+                url=moved[0].url,
+                key=f"to-{owner.pk}-{stamp}",
+            )
+        for rows in previous.values():
+            old = rows[0]._previous_owner
+            notify_event(
+                kind="deadline.transferred",
+                recipients=[old],
+                subject=localized(
+                    _("%(count)d deadlines were handed to someone else"), count=len(rows)
+                ),
+                body=_listing(rows, why),
+                url=rows[0].url,
+                key=f"from-{old.pk}-{stamp}",
+            )
+    return len(moved)

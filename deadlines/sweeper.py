@@ -10,7 +10,7 @@ enqueue fails (broker down), the outbox sweep re-enqueues them later.
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -21,7 +21,7 @@ from notifications.models import WebhookEndpoint
 from notifications.services import build_rows, make_key, outbox_insert
 
 from . import resolvers, signals
-from .messages import MessageTexts, body_for, subject_for
+from .messages import MessageTexts, body_for, late_body_for, late_subject_for, subject_for
 from .models import Deadline
 from .schedule import StepSpec, due_occurrences, next_fire_at
 
@@ -33,6 +33,8 @@ FALLBACK_RECIPIENTS = ["role:compliance_officer"]
 # holds its row locks for well under a second.
 STEP_BATCH = 2000
 MISSED_BATCH = 2000
+# "Due now" stays true for this long after the due time; later it is worded as overdue.
+STALE_GRACE_SECONDS = 600
 
 
 def sweep_missed(*, now: datetime | None = None, batch: int = MISSED_BATCH) -> int:
@@ -103,6 +105,16 @@ class _Batch:
         return self._endpoints
 
 
+def _valid_until(deadline: Deadline, step):
+    """Until when a step's words are true: a reminder ("due at 15:19") until the due time, the
+    "due now" step for a short grace after it; an overdue step stays true."""
+    if step.offset_seconds < 0:
+        return deadline.due_at
+    if step.offset_seconds == 0:
+        return deadline.due_at + timedelta(seconds=STALE_GRACE_SECONDS)
+    return None
+
+
 def _rows_for(deadline: Deadline, step, occurrence, now, batch: _Batch | None = None) -> list:
     batch = batch or _Batch()
     recipients = batch.recipients.resolve_all(
@@ -123,6 +135,12 @@ def _rows_for(deadline: Deadline, step, occurrence, now, batch: _Batch | None = 
         channels=step.channels,
         subject=subject_for(deadline, step.offset_seconds, batch.texts),
         body=body_for(deadline, batch.texts),
+        valid_until=_valid_until(deadline, step),
+        late_subject=late_subject_for(deadline, batch.texts),
+        late_body=late_body_for(deadline, batch.texts),
+        mentions=[getattr(user, "phone", "") for user in recipients]
+        if "webhook" in step.channels
+        else (),
         url=deadline.url,
         scheduled_for=occurrence.fire_at,
         endpoints=batch.endpoints(step.channels),
@@ -131,6 +149,21 @@ def _rows_for(deadline: Deadline, step, occurrence, now, batch: _Batch | None = 
         step_id=step.pk,
         occurrence=occurrence.number,
     )
+
+
+def _truthful(occurrences, steps) -> list:
+    """Occurrences falling due together (the sweeper was stopped, or the deadline was entered
+    late) give way to the latest: a "due at 15:19" reminder is not sent beside "overdue"."""
+    if len(occurrences) < 2:
+        return occurrences
+    latest = occurrences[-1]
+    return [
+        o
+        for o in occurrences
+        if o is latest
+        or o.fire_at == latest.fire_at
+        or steps[o.step_id].offset_seconds >= steps[latest.step_id].offset_seconds
+    ]
 
 
 # The columns a step needs (messages, keys, recipients, schedule); anything else a resolver
@@ -182,8 +215,8 @@ def sweep_steps(*, now: datetime | None = None, batch: int = STEP_BATCH) -> dict
             progress: dict = {}
             for deadline in deadlines:
                 specs, steps = kinds.get(deadline.kind)
-                for occurrence in due_occurrences(
-                    specs, deadline.due_at, deadline.fired_until, now
+                for occurrence in _truthful(
+                    due_occurrences(specs, deadline.due_at, deadline.fired_until, now), steps
                 ):
                     step = steps[occurrence.step_id]
                     rows.extend(_rows_for(deadline, step, occurrence, now, shared))

@@ -95,6 +95,11 @@ def on_deadline_missed(sender, deadline, **kwargs):
 
 def connect() -> None:
     """Called from IntegrationsConfig.ready(); apps that are not installed are skipped."""
+    from notifications.delivery import register_endpoint_gate
+
+    from .webhooks import subscription_gate
+
+    register_endpoint_gate(subscription_gate)
     if apps.is_installed("incidents"):
         from incidents.signals import incident_graded
 

@@ -20,7 +20,7 @@ from core.errors import ApplicationError
 from notifications.models import Outbox, WebhookEndpoint
 from notifications.services import notify
 
-from . import exports, intake, webhooks
+from . import exports, intake, webhooks, work_clocks
 from .intake import AlertRejected
 from .models import (
     TOKEN_PREFIX,
@@ -150,6 +150,8 @@ def alert_receive(
                 times_received=F("times_received") + 1, last_received_at=now
             )
             alert.refresh_from_db()
+        else:
+            work_clocks.alert_arrived(alert=alert)
     return alert, created
 
 
@@ -218,6 +220,7 @@ def alert_promote(
         alert.handled_by = actor
         alert.handled_at = timezone.now()
         alert.save(update_fields=["state", "incident", "handled_by", "handled_at"])
+        work_clocks.alert_handled(alert=alert)
     return alert
 
 
@@ -243,6 +246,7 @@ def alert_merge(*, alert: Alert, incident, actor) -> Alert:
         alert.handled_by = actor
         alert.handled_at = timezone.now()
         alert.save(update_fields=["state", "incident", "handled_by", "handled_at"])
+        work_clocks.alert_handled(alert=alert)
     return alert
 
 
@@ -258,6 +262,7 @@ def alert_dismiss(*, alert: Alert, actor, reason: str) -> Alert:
         alert.handled_by = actor
         alert.handled_at = timezone.now()
         alert.save(update_fields=["state", "dismiss_reason", "handled_by", "handled_at"])
+        work_clocks.alert_handled(alert=alert)
     return alert
 
 

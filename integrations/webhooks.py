@@ -145,3 +145,12 @@ def agreements_expiring_publish(*, today=None) -> int:
                 )
             )
     return count
+
+
+def subscription_gate(endpoint) -> bool | None:
+    """The outbox asks before each delivery: a subscription's endpoint takes deliveries only
+    while the subscription is active, so rows queued before it was disabled are cancelled."""
+    found = WebhookSubscription.objects.filter(endpoint_id=endpoint.pk).values_list(
+        "active", flat=True
+    )
+    return next(iter(found), None)

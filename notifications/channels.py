@@ -61,13 +61,59 @@ def send_email(row: Outbox, connection) -> None:
         raise TransportError(f"{type(exc).__name__}: {exc}")
 
 
-def webhook_payload(row: Outbox, endpoint: WebhookEndpoint) -> dict:
-    text = row.subject if not row.body else f"{row.subject}\n{row.body}"
+def _markdown(row: Outbox, link: str) -> str:
+    lines = [f"**{row.subject}**"]
+    lines += [f"> {line}" for line in row.body.splitlines() if line.strip()]
+    if link:
+        lines.append(f"[{link}]({link})")
+    return "\n".join(lines)
+
+
+def robot_payload(row: Outbox, endpoint: WebhookEndpoint) -> dict:
+    """The group robots' documented message bodies: WeCom `text` (mentioned_mobile_list) or
+    `markdown`; DingTalk `text` or `markdown` with `at.atMobiles` (DingTalk shows a mention
+    only when the text also carries "@<mobile>")."""
+    mobiles = [m for m in row.mentions.split(",") if m]
     link = absolute_url(row.url)
+    text = row.subject if not row.body else f"{row.subject}\n{row.body}"
     if link:
         text = f"{text}\n{link}"
+    markdown = endpoint.message_format == WebhookEndpoint.MessageFormat.MARKDOWN
+    if endpoint.style == WebhookEndpoint.Style.WECOM:
+        if markdown:
+            return {"msgtype": "markdown", "markdown": {"content": _markdown(row, link)}}
+        return {
+            "msgtype": "text",
+            "text": {"content": text, "mentioned_mobile_list": mobiles},
+        }
+    at_line = " ".join(f"@{m}" for m in mobiles)
+    at = {"atMobiles": mobiles, "isAtAll": False}
+    if markdown:
+        body = _markdown(row, link) + (f"\n\n{at_line}" if at_line else "")
+        return {"msgtype": "markdown", "markdown": {"title": row.subject, "text": body}, "at": at}
+    content = text + (f"\n{at_line}" if at_line else "")
+    return {"msgtype": "text", "text": {"content": content}, "at": at}
+
+
+def robot_answer_error(endpoint: WebhookEndpoint, response) -> str | None:
+    """WeCom and DingTalk answer HTTP 200 with {"errcode": n, "errmsg": ...}; errcode 0 is
+    success, anything else is a failed attempt (retried, then dead, like an e-mail)."""
+    if endpoint.style not in (WebhookEndpoint.Style.WECOM, WebhookEndpoint.Style.DINGTALK):
+        return None
+    try:
+        answer = response.json()
+    except ValueError:
+        return "robot answer is not JSON"
+    code = answer.get("errcode") if isinstance(answer, dict) else None
+    if code == 0:
+        return None
+    return f"robot errcode {code}"
+
+
+def webhook_payload(row: Outbox, endpoint: WebhookEndpoint) -> dict:
     if endpoint.style in (WebhookEndpoint.Style.WECOM, WebhookEndpoint.Style.DINGTALK):
-        return {"msgtype": "text", "text": {"content": text}}
+        return robot_payload(row, endpoint)
+    link = absolute_url(row.url)
     return {
         "id": row.key,
         "subject": row.subject,
@@ -115,3 +161,6 @@ def post_webhook(row: Outbox, session: requests.Session | None = None) -> None:
         raise TransportError(f"HTTP {response.status_code}")
     if response.status_code >= 400:
         raise TransportError(f"HTTP {response.status_code}: {response.text[:200]}", retryable=False)
+    refused = robot_answer_error(endpoint, response)
+    if refused:
+        raise TransportError(refused)

@@ -25,6 +25,24 @@ from .models import Channel, InboxItem, Outbox
 
 logger = logging.getLogger(__name__)
 
+# Apps above may say whether an endpoint still takes deliveries (an outbound subscription owns
+# its endpoint and switches it on and off): fn(endpoint) -> True/False, or None for "not mine".
+# Without an answer, the endpoint's own `active` flag decides.
+_ENDPOINT_GATES: list = []
+
+
+def register_endpoint_gate(gate) -> None:
+    if gate not in _ENDPOINT_GATES:
+        _ENDPOINT_GATES.append(gate)
+
+
+def endpoint_takes_deliveries(endpoint) -> bool:
+    for gate in _ENDPOINT_GATES:
+        answer = gate(endpoint)
+        if answer is not None:
+            return bool(answer)
+    return bool(endpoint.active)
+
 
 def claim(ids, *, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
@@ -42,6 +60,15 @@ def claim(ids, *, now: datetime | None = None) -> list[int]:
                 attempts=F("attempts") + 1,
                 last_attempt_at=now,
                 lease_until=lease,
+            )
+            # Words that stopped being true ("due at 15:19", delivered at 20:19) give way to
+            # what is true at delivery; the row keeps what was actually sent.
+            Outbox.objects.filter(pk__in=claimed, valid_until__lt=now).exclude(
+                late_subject=""
+            ).update(
+                subject=F("late_subject"),
+                body=F("late_body"),
+                valid_until=None,
             )
     return claimed
 
@@ -69,6 +96,15 @@ def _mark_failed(row: Outbox, error: TransportError) -> None:
     )
     log = logger.error if dead else logger.warning
     log("outbox %s attempt %s failed%s: %s", row.pk, row.attempts, " (dead)" if dead else "", error)
+
+
+def _mark_cancelled(row: Outbox) -> None:
+    Outbox.objects.filter(pk=row.pk, state=Outbox.State.SENDING).update(
+        state=Outbox.State.CANCELLED, lease_until=None, next_attempt_at=None
+    )
+    logger.info(
+        "outbox %s cancelled: endpoint %s no longer takes deliveries", row.pk, row.endpoint_id
+    )
 
 
 def _deliver_inapp(claimed) -> int:
@@ -111,6 +147,10 @@ def deliver_batch(ids, *, now: datetime | None = None) -> dict:
     try:
         for row in rows:
             if row.channel == Channel.INAPP:
+                continue
+            if row.channel == Channel.WEBHOOK and not endpoint_takes_deliveries(row.endpoint):
+                _mark_cancelled(row)
+                result["cancelled"] = result.get("cancelled", 0) + 1
                 continue
             try:
                 if row.channel == Channel.EMAIL:

@@ -34,6 +34,22 @@ class WebhookEndpoint(models.Model):
         blank=True,
         help_text=_("When set, every request is signed with HMAC-SHA256 of this secret."),
     )
+
+    class MessageFormat(models.TextChoices):
+        TEXT = "text", _("Plain text")
+        MARKDOWN = "markdown", _("Markdown")
+
+    message_format = models.CharField(
+        _("message type"),
+        max_length=10,
+        choices=MessageFormat.choices,
+        default=MessageFormat.TEXT,
+        help_text=_(
+            "Group robots: plain text @-mentions the recipients by mobile number on WeCom and "
+            "DingTalk; Markdown does so on DingTalk only (WeCom's Markdown cannot mention by "
+            "mobile number)."
+        ),
+    )
     timeout_seconds = models.PositiveSmallIntegerField(_("timeout (seconds)"), default=5)
     active = models.BooleanField(_("active"), default=True)
 
@@ -56,6 +72,7 @@ class Outbox(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
         DEAD = "dead", _("Dead (gave up)")
+        CANCELLED = "cancelled", _("Cancelled (its endpoint or subscription was disabled)")
 
     key = models.CharField(_("key"), max_length=255, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -96,6 +113,18 @@ class Outbox(models.Model):
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
+    # A reminder's words are true until its deadline is due ("due at 15:19"); delivered later,
+    # the message says what is true then instead.
+    valid_until = models.DateTimeField(
+        _("words valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Delivered after this moment, the late subject and body are sent instead."),
+    )
+    late_subject = models.CharField(_("subject if late"), max_length=300, blank=True)
+    late_body = models.TextField(_("body if late"), blank=True)
+    # Group robots: the mobile numbers of the people the message is for, to @-mention them.
+    mentions = models.CharField(_("mentioned mobile numbers"), max_length=500, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     scheduled_for = models.DateTimeField(_("scheduled for"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

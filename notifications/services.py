@@ -44,6 +44,10 @@ def build_rows(
     scheduled_for: datetime,
     endpoints=None,
     now: datetime,
+    valid_until: datetime | None = None,
+    late_subject=None,
+    late_body=None,
+    mentions=(),
     **extra,
 ) -> list[Outbox]:
     """Unsaved outbox rows: one per (recipient, user channel) and one per active webhook
@@ -53,7 +57,18 @@ def build_rows(
     rows = []
 
     def render(value, language):
+        if value is None:
+            return ""
         return value(language) if callable(value) else _text(value, language)
+
+    def late(language) -> dict:
+        if valid_until is None:
+            return {}
+        return {
+            "valid_until": valid_until,
+            "late_subject": render(late_subject, language)[:300],
+            "late_body": render(late_body, language),
+        }
 
     for user in recipients:
         language = user_language(user)
@@ -73,6 +88,7 @@ def build_rows(
                     url=url or "",
                     scheduled_for=scheduled_for,
                     next_attempt_at=requeue_at,
+                    **late(language),
                     **extra,
                 )
             )
@@ -82,18 +98,21 @@ def build_rows(
         language = settings.LANGUAGE_CODE
         if endpoints is None:
             endpoints = list(WebhookEndpoint.objects.filter(active=True))
+        mobiles = ",".join(sorted({m for m in mentions if m}))[:500]
         for endpoint in endpoints:
             rows.append(
                 Outbox(
                     key=make_key(key_prefix, Channel.WEBHOOK, f"w{endpoint.pk}"),
                     channel=Channel.WEBHOOK,
                     endpoint=endpoint,
+                    mentions=mobiles,
                     language=language,
                     subject=render(subject, language)[:300],
                     body=render(body, language),
                     url=url or "",
                     scheduled_for=scheduled_for,
                     next_attempt_at=requeue_at,
+                    **late(language),
                     **extra,
                 )
             )

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .events import kinds as event_kinds
+from .forms import PreferencesForm
 from .ics import feed_for
 from .models import CalendarFeed
 
@@ -57,3 +59,15 @@ def ics(request, token):
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@login_required
+def preferences(request):
+    """The user's own notification preferences: language of messages, e-mail copies of events."""
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your notification preferences were saved."))
+        return redirect("notifications:preferences")
+    kinds = sorted(event_kinds().values(), key=lambda k: k.code)
+    return render(request, "notifications/preferences.html", {"form": form, "event_kinds": kinds})

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import SYSTEM
 from deadlines.signals import deadline_missed
 from incidents.closing import register_close_blocker
-from incidents.signals import incident_graded, incident_resolved
+from incidents.signals import incident_graded, incident_reassigned, incident_resolved
 
 from . import services
 from .models import RegulatoryReport, Stage
@@ -29,6 +29,13 @@ def on_incident_graded(sender, incident, old_grade, new_grade, actor=None, reaso
 @receiver(incident_resolved, dispatch_uid="reporting.incident_resolved")
 def on_incident_resolved(sender, incident, actor=None, **kwargs):
     services.incident_resolved(incident=incident, actor=SYSTEM if actor is None else actor)
+
+
+@receiver(incident_reassigned, dispatch_uid="reporting.incident_reassigned")
+def on_incident_reassigned(sender, incident, **kwargs):
+    """The case's reports, whose deadlines follow its handler (a notice's handler keeps the
+    feedback reports he owns)."""
+    return list(RegulatoryReport.objects.filter(incident=incident, notice__isnull=True))
 
 
 def _report_for(deadline):

@@ -29,8 +29,10 @@ from .roles import (
     HANDLERS,
     OFFICERS,
     STAFF,
+    TRIAGERS,
     WRITERS,
     has_any,
+    holders,
     is_writer,
 )
 from .visibility import VisibleQuerySet, can_see, can_write, sees_everything, visible_to
@@ -52,7 +54,9 @@ __all__ = [
     "OFFICERS",
     "STAFF",
     "SYSTEM",
+    "TRIAGERS",
     "WRITERS",
+    "holders",
     "PolicyDenied",
     "VisibleQuerySet",
     "actions",

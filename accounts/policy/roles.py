@@ -22,3 +22,22 @@ def is_writer(user) -> bool:
     """Has a role, and not only the auditor's (auditors read everything and change nothing)."""
     roles = user_roles(user)
     return bool(roles) and bool(roles & WRITERS)
+
+
+def holders(roles) -> list:
+    """The active people holding any of `roles` (administrators count as holding every role),
+    in a stable order: who is told when work arrives for a role's queue."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=list(roles)) | Q(is_superuser=True))
+        .distinct()
+        .order_by("id")
+    )
+
+
+# Who triages what arrives: concerns, risk intelligence, monitoring alerts.
+TRIAGERS = frozenset({Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})

@@ -191,6 +191,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# The deadline sweep keeps a worker process busy for most of every minute: it has a queue of
+# its own, served by its own worker (scripts/run, README), so nothing else waits behind it.
+CELERY_TASK_ROUTES = {"deadlines.sweep": {"queue": "sweep"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

@@ -12,6 +12,7 @@ from core.errors import ApplicationError
 from core.uploads import check_upload
 from deadlines import services as deadline_services
 
+from .. import work_clocks
 from ..models import (
     AGREEMENT_DOCUMENT_KINDS,
     CooperationAgreement,
@@ -169,6 +170,7 @@ def agreement_submit(*, agreement: CooperationAgreement, actor=None):
         agreement.approval_state = CooperationAgreement.Approval.SUBMITTED
         agreement.submitted_at = timezone.now()
         agreement.save()
+        work_clocks.approval_opened(agreement=agreement, actor=actor)
     return agreement
 
 
@@ -200,6 +202,7 @@ def agreement_approve(*, agreement: CooperationAgreement, actor, comment: str = 
             )
         if agreement.parent_id and agreement.ends_on > agreement.parent.ends_on:
             _close_expiry_deadlines(agreement.parent, actor=actor, met=True)
+        work_clocks.approval_decided(agreement=agreement, actor=actor, approved=True)
     return agreement
 
 
@@ -213,6 +216,7 @@ def agreement_return(*, agreement: CooperationAgreement, actor, comment: str):
         agreement.approval_state = CooperationAgreement.Approval.REJECTED
         agreement.review_comment = comment
         agreement.save()
+        work_clocks.approval_decided(agreement=agreement, actor=actor, approved=False)
     return agreement
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from core.errors import ApplicationError
 
-from .. import deadline_links, grading
+from .. import deadline_links, events, grading
 from ..closing import close_blocking_reasons
 from ..models import (
     Grade,
@@ -20,7 +20,7 @@ from ..models import (
     RectificationItem,
     TimelineEntry,
 )
-from ..signals import incident_graded, incident_resolved
+from ..signals import incident_graded, incident_reassigned, incident_resolved
 from .common import (
     EDITABLE_FIELDS,
     FACT_FIELDS,
@@ -112,6 +112,8 @@ def incident_create(
     )
     if incident.is_partner_incident:
         _open_partner_investigation(incident, actor)
+    if incident.assignee_id and incident.assignee_id != getattr(actor, "pk", None):
+        events.incident_assigned(incident)
     return incident
 
 
@@ -148,6 +150,7 @@ def incident_update(*, incident, actor, affected_systems=None, **changes) -> Inc
     if unknown:
         raise TypeError(f"unexpected arguments: {sorted(unknown)}")
     incident = _lock(incident)
+    old_assignee = incident.assignee
     if incident.status == S.CLOSED:
         raise ApplicationError(_("A closed incident cannot be edited."))
     if "title" in changes and not (changes["title"] or "").strip():
@@ -172,6 +175,8 @@ def incident_update(*, incident, actor, affected_systems=None, **changes) -> Inc
     )
     _validate_facts({k: getattr(incident, k) for k in FACT_FIELDS})
     incident.save()
+    if incident.assignee_id != getattr(old_assignee, "pk", None):
+        _reassigned(incident, old_assignee, actor)
     if affected_systems is not None:
         _replace_systems(incident, affected_systems)
     if incident.grade and (affected_systems is not None or any(k in FACT_FIELDS for k in changes)):
@@ -192,6 +197,26 @@ def incident_update(*, incident, actor, affected_systems=None, **changes) -> Inc
             reason=_("discovery time corrected"),
         )
     return incident
+
+
+def _reassigned(incident, old_assignee, actor):
+    """The case changed hands: every open deadline on it (its own here, reports' through the
+    signal) goes to the new handler in this transaction, both are told, the new one is assigned."""
+    reason = _("Case %(ref)s reassigned") % {"ref": incident.reference}
+    subjects = [incident]
+    for _receiver, records in incident_reassigned.send(
+        sender=Incident,
+        incident=incident,
+        old_assignee=old_assignee,
+        new_assignee=incident.assignee,
+        actor=actor,
+    ):
+        subjects.extend(records or [])
+    deadline_links.follow_owner(
+        subjects=subjects, owner=incident.assignee, actor=actor, reason=reason
+    )
+    if incident.assignee_id != getattr(actor, "pk", None):
+        events.incident_assigned(incident)
 
 
 @transaction.atomic
@@ -249,7 +274,7 @@ def incident_grade(
     incident.response_plan = plan
     incident.save(update_fields=["grade", "status", "response_plan", "updated_at"])
     if plan:
-        _apply_plan(incident, plan)
+        _apply_plan(incident, plan, actor)
         deadline_links.handling_target_schedule(
             incident=incident,
             plan=plan,
@@ -281,7 +306,7 @@ def incident_grade(
     return decision
 
 
-def _apply_plan(incident, plan):
+def _apply_plan(incident, plan, actor=None):
     have = set(incident.tasks.exclude(plan_step=None).values_list("plan_step_id", flat=True))
     base = incident.discovered_at
     start = incident.tasks.count()
@@ -301,7 +326,8 @@ def _apply_plan(incident, plan):
         for i, step in enumerate(plan.steps.all())
         if step.pk not in have
     ]
-    IncidentTask.objects.bulk_create(rows)
+    created = IncidentTask.objects.bulk_create(rows)
+    deadline_links.tasks_open(tasks=created, actor=actor)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from core.errors import ApplicationError
 
+from .. import deadline_links, events
 from ..models import (
     Concern,
     Incident,
@@ -24,9 +25,13 @@ def concern_submit(*, reporter, summary: str, details: str = "", observed_at=Non
         raise ApplicationError(_("Say briefly what you noticed."))
     if observed_at and observed_at > timezone.now() + timedelta(minutes=5):
         raise ApplicationError(_("The time you noticed it cannot be in the future."))
-    return Concern.objects.create(
+    concern = Concern.objects.create(
         reporter=reporter, summary=summary, details=details, observed_at=observed_at
     )
+    # The triagers hear of it now, and the engine reminds them until it is triaged.
+    deadline_links.concern_triage_open(concern=concern, actor=policy.SYSTEM)
+    events.concern_arrived(concern)
+    return concern
 
 
 def _lock_concern(concern):
@@ -61,6 +66,7 @@ def concern_promote(
         "Thank you. Your report was opened as incident %(ref)s and is being handled."
     ) % {"ref": incident.reference}
     concern.save()
+    deadline_links.concern_triage_meet(concern=concern, actor=actor)
     return incident
 
 
@@ -75,4 +81,5 @@ def concern_close(*, concern, actor, reason: str) -> Concern:
     concern.triaged_by, concern.triaged_at = policy.person(actor), timezone.now()
     concern.outcome = reason
     concern.save()
+    deadline_links.concern_triage_meet(concern=concern, actor=actor)
     return concern

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from core.errors import ApplicationError
 
-from .. import deadline_links
+from .. import deadline_links, events
 from ..models import (
     RectificationItem,
     TimelineEntry,
@@ -45,6 +45,8 @@ def rectification_create(
         created_by=policy.person(actor),
     )
     deadline_links.rectification_open(item=item, actor=actor)
+    if item.owner_id != getattr(actor, "pk", None):
+        events.rectification_assigned(item)
     if incident is not None:
         _timeline(
             incident,

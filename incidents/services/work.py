@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from core.errors import ApplicationError
 
-from .. import deadline_links
+from .. import deadline_links, events
 from .. import fields as editable
 from ..models import (
     Comment,
@@ -52,6 +52,9 @@ def task_create(
         order=incident.tasks.count(),
     )
     _timeline(incident, actor, TimelineEntry.Kind.TASK, _("Task added: %(t)s") % {"t": title})
+    deadline_links.task_sync(task=task, actor=actor)
+    if task.assignee_id and task.assignee_id != getattr(actor, "pk", None):
+        events.task_assigned(task)
     return task
 
 
@@ -65,9 +68,13 @@ def task_update(*, task, actor, **changes) -> IncidentTask:
         raise ApplicationError(_("Enter a task title."))
     if "assignee" in changes:
         _check_assignee(changes["assignee"])
+    old_assignee_id = task.assignee_id
     for key, value in changes.items():
         setattr(task, key, value)
     task.save()
+    deadline_links.task_sync(task=task, actor=actor)
+    if task.assignee_id and task.assignee_id != old_assignee_id:
+        events.task_assigned(task)
     return task
 
 
@@ -87,6 +94,7 @@ def task_set_state(*, task, actor, state: str) -> IncidentTask:
     task.save()
     if state == IncidentTask.State.DONE and task.kind == IncidentTask.Kind.INVESTIGATION:
         deadline_links.partner_followup_meet(incident=task.incident, actor=actor)
+    deadline_links.task_sync(task=task, actor=actor)
     _timeline(
         task.incident,
         actor,

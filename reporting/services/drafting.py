@@ -5,8 +5,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
@@ -14,14 +13,14 @@ from core.errors import ApplicationError
 from deadlines import services as deadline_services
 
 from .. import content as report_content
-from .. import documents
+from .. import documents, work_clocks
 from ..models import (
     RegulatoryReport,
     ReportApproval,
     ReportTemplate,
     ReportVersion,
 )
-from .common import _report_url, logger
+from .common import logger
 
 
 def template_for(*, stage, recipient):
@@ -90,15 +89,15 @@ def report_request_approval(*, report: RegulatoryReport, actor) -> ReportApprova
             requested_by=actor,
             requested_at=timezone.now(),
         )
-    _notify_approvers(report, actor)
+    work_clocks.approval_opened(
+        report=report, approval=approval, approvers=_notify_approvers(report, actor)
+    )
     return approval
 
 
-def _notify_approvers(report, actor):
+def _notify_approvers(report, actor) -> list:
     from django.contrib.auth import get_user_model
     from django.db.models import Q
-
-    from notifications.services import notify
 
     User = get_user_model()
     # Those the policy lets approve this report (officers hold the role; four eyes excludes
@@ -115,23 +114,7 @@ def _notify_approvers(report, actor):
         if policy.allows(u, "reporting.report.approve", report)
         and policy.allows(u, "reporting.report.four_eyes", report)
     ]
-    if not approvers:
-        return
-    with translation.override("zh-hans"):
-        subject = gettext("Approval requested: %(title)s") % {"title": report.title}
-        body = gettext("%(user)s asks you to approve version %(v)s of %(title)s.") % {
-            "user": actor,
-            "v": report.version,
-            "title": report.title,
-        }
-    notify(
-        recipients=list(approvers),
-        subject=subject,
-        body=body,
-        url=_report_url(report),
-        channels=("inapp", "email"),
-        dedupe_key=f"reporting:{report.pk}:v{report.version}:approval-requested",
-    )
+    return approvers
 
 
 def _pending_approval(report) -> ReportApproval:
@@ -185,6 +168,7 @@ def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> Rep
         approval.save()
         report.status = RegulatoryReport.Status.APPROVED
         report.save(update_fields=["status", "updated_at"])
+        work_clocks.approval_decided(report=report, approval=approval, actor=actor)
         if report.is_drill and report.deadline is not None and report.deadline.is_active:
             deadline_services.deadline_meet(deadline=report.deadline, met_at=now, actor=actor)
         version_id = version.pk
@@ -268,6 +252,7 @@ def report_reject(*, report: RegulatoryReport, actor, comment: str) -> ReportApp
         approval.save()
         report.status = RegulatoryReport.Status.DRAFT
         report.save(update_fields=["status", "updated_at"])
+        work_clocks.approval_decided(report=report, approval=approval, actor=actor)
     return approval
 
 

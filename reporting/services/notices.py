@@ -11,7 +11,7 @@ from core.uploads import check_upload
 
 from .. import content as report_content
 from .. import fields as editable
-from .. import rules
+from .. import rules, work_clocks
 from ..models import (
     NOTICE_KINDS,
     RegulatorNotice,
@@ -136,6 +136,7 @@ def intelligence_create(*, actor, **fields) -> RiskIntelligence:
             raise ApplicationError(_("Name the related party or partner concerned."))
         item.full_clean()
         item.save()
+        work_clocks.intelligence_arrived(item=item)
     return item
 
 
@@ -153,6 +154,7 @@ def intelligence_triage_to_incident(*, item: RiskIntelligence, incident, actor) 
         item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
+        work_clocks.intelligence_triaged(item=item)
     return item
 
 
@@ -219,6 +221,7 @@ def intelligence_promote(
         item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
+        work_clocks.intelligence_triaged(item=item)
     return incident
 
 
@@ -235,4 +238,5 @@ def intelligence_close(*, item: RiskIntelligence, reason: str, actor) -> RiskInt
         item.triaged_by = policy.person(actor)
         item.triaged_at = timezone.now()
         item.save()
+        work_clocks.intelligence_triaged(item=item)
     return item

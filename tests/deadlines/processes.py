@@ -112,6 +112,9 @@ class Worker:
                 "info",
                 "-c",
                 "2",
+                # Both queues: the default one and the sweep's own (CELERY_TASK_ROUTES).
+                "-Q",
+                "celery,sweep",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

@@ -260,3 +260,27 @@ def test_overlong_text_is_refused_not_truncated(client, client_for, source, hand
     assert "2000" in response.content.decode()
     alert.refresh_from_db()
     assert alert.state != Alert.State.DISMISSED and alert.dismiss_reason == ""
+
+
+def test_alert_notifies_the_triagers_and_waits_until_handled(
+    client, source, handler, officer, staff
+):
+    from deadlines.models import Deadline
+    from notifications.models import Outbox
+
+    post(client, source, payload())
+    alert = Alert.objects.get()
+    clock = Deadline.objects.get(kind__code="integrations.alert.triage", object_id=alert.pk)
+    assert clock.state == Deadline.State.OPEN
+    told = set(
+        Outbox.objects.filter(
+            key__startswith="e:integrations.alert.arrived", channel="inapp"
+        ).values_list("recipient_id", flat=True)
+    )
+    assert {handler.pk, officer.pk} <= told and staff.pk not in told
+    # The same alert again: counted, not announced twice.
+    post(client, source, payload())
+    assert Deadline.objects.filter(kind__code="integrations.alert.triage").count() == 1
+    services.alert_dismiss(alert=alert, actor=handler, reason="误报")
+    clock.refresh_from_db()
+    assert clock.state == Deadline.State.MET

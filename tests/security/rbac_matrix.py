@@ -231,6 +231,7 @@ MATRIX = {
     "notifications:ics": row(200, 200, 200, 200, 200, 200, 200),
     "notifications:inbox": row(302, 200, 200, 200, 200, 200, 200),
     "notifications:mark_read": row(302, 405, 405, 405, 405, 405, 405),
+    "notifications:preferences": row(302, 200, 200, 200, 200, 200, 200),
     "notifications:reset_feed": row(302, 405, 405, 405, 405, 405, 405),
     "reporting:api-approval-detail": row(403, 403, 403, 200, 200, 200, 200),
     "reporting:api-approval-list": row(403, 403, 403, 200, 200, 200, 200),
