@@ -8,11 +8,12 @@ import smtplib
 import time
 import urllib.parse
 
-import requests
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core import net
 
 from .models import Outbox, WebhookEndpoint
 
@@ -82,7 +83,10 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def post_webhook(row: Outbox, session: requests.Session | None = None) -> None:
+def post_webhook(row: Outbox) -> None:
+    """POST through core.net: the address is resolved once, checked (no internal address unless
+    allow-listed) and pinned for the connection; no redirect is followed. A failure records a
+    classified reason and the status code, never the remote body."""
     endpoint = row.endpoint
     if endpoint is None:
         raise TransportError("the webhook endpoint was removed", retryable=False)
@@ -106,12 +110,6 @@ def post_webhook(row: Outbox, session: requests.Session | None = None) -> None:
             )
             url = f"{url}{'&' if '?' in url else '?'}{query}"
     try:
-        response = (session or requests).post(
-            url, data=body, headers=headers, timeout=endpoint.timeout_seconds
-        )
-    except requests.RequestException as exc:
-        raise TransportError(f"{type(exc).__name__}: {exc}")
-    if response.status_code >= 500 or response.status_code == 429:
-        raise TransportError(f"HTTP {response.status_code}")
-    if response.status_code >= 400:
-        raise TransportError(f"HTTP {response.status_code}: {response.text[:200]}", retryable=False)
+        net.post(url, body=body, headers=headers, timeout=endpoint.timeout_seconds)
+    except net.OutboundError as exc:
+        raise TransportError(str(exc), retryable=exc.retryable)
