@@ -8,9 +8,13 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import Role, grant
+        from core import files
         from core.navigation import NavItem, register
 
         from . import audit_trail, demo, receivers  # noqa: F401  (audit trail, demo, signals)
+
+        files.register("reporting.RegulatorNotice", "attachment")
+        files.register("reporting.ReportSubmission", "receipt_file")
 
         grant(Role.COMPLIANCE_OFFICER, "reporting.*")
         grant(

@@ -4,13 +4,14 @@ object is fetched through the visibility rule; ApplicationError becomes a form e
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.policy import can_write
+from core import files
 from core.errors import ApplicationError
 
 from . import exports, forms, selectors, services
@@ -207,12 +208,13 @@ def version_download(request, pk, number, fmt):
         # the frozen snapshot, and keep it for the next reader.
         version = services.version_render_documents(version=version)
     field = {"pdf": version.pdf, "docx": version.docx}[fmt]
-    return FileResponse(
-        field.open("rb"),
-        as_attachment=True,
-        filename=f"{report.incident.reference if report.incident_id else report.notice.reference}"
-        f"-{report.stage}-{report.recipient}-v{version.number}.{fmt}",
+    name = (
+        f"{report.incident.reference if report.incident_id else report.notice.reference}"
+        f"-{report.stage}-{report.recipient}-v{version.number}.{fmt}"
     )
+    response = files.serve(field, filename=name)
+    files.record_download(request.user, version, fmt, name)
+    return response
 
 
 @login_required
