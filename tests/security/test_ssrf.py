@@ -205,3 +205,18 @@ def test_connection_failures_are_classified(handler, recorded_enqueues, settings
     deliver_batch(notify(recipients=[handler], subject="告警", channels=["webhook"]))
     row = Outbox.objects.get()
     assert row.state == Outbox.State.FAILED and row.last_error == "refused"
+
+
+def test_bodies_stored_before_are_scrubbed(handler, recorded_enqueues):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "notifications.migrations.0002_scrub_remote_bodies_from_last_error"
+    )
+    WebhookEndpoint.objects.create(name="old", url="https://hooks.example.com/x")
+    (pk,) = notify(recipients=[handler], subject="告警", channels=["webhook"])
+    Outbox.objects.filter(pk=pk).update(last_error="HTTP 403: <html>internal admin console")
+    migration.scrub(apps, None)
+    assert Outbox.objects.get(pk=pk).last_error == "4xx: HTTP 403"
