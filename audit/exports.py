@@ -1,13 +1,12 @@
 """CSV and Excel exports of a filtered set of entries, read in chunks so a million rows fit."""
 
-import csv
 import json
 import tempfile
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from core import exports
 
 CHUNK = 2000
 # Excel's sheet limit is 1,048,576 rows including the header.
@@ -51,30 +50,25 @@ def rows(queryset):
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_lines(queryset):
-    """Lines of a UTF-8 CSV with a byte-order mark, which Excel needs to read Chinese."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(headers())
-    for row in rows(queryset):
-        yield writer.writerow(row)
+    """Lines of a UTF-8 CSV with a byte-order mark, through the one writer (core.exports: a
+    cell that would run as a formula is written as text)."""
+    return exports.csv_lines(headers(), rows(queryset))
 
 
 def xlsx_file(queryset):
     """A temporary file holding the workbook (openpyxl's write-only mode keeps memory flat)."""
-    workbook = Workbook(write_only=True)
+    workbook = exports.new_workbook(write_only=True)
     sheet = workbook.create_sheet(_("Audit log"))
-    sheet.append(headers())
+    exports.append_row(sheet, headers())
     written = 0
     for row in rows(queryset):
         if written >= XLSX_MAX_ROWS - 1:
-            sheet.append([_("Truncated: Excel holds at most a million rows; use the CSV export.")])
+            exports.append_row(
+                sheet, [_("Truncated: Excel holds at most a million rows; use the CSV export.")]
+            )
             break
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        exports.append_row(sheet, row)
         written += 1
     handle = tempfile.TemporaryFile()
     workbook.save(handle)

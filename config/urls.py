@@ -1,8 +1,6 @@
 import importlib.util
 
 from django.apps import apps
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -32,6 +30,7 @@ URL_APPS = {
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("files/<str:model>/<int:pk>/<str:field>/", core_views.file_download, name="file-download"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -50,6 +49,4 @@ for app_config in apps.get_app_configs():
         module = importlib.import_module(f"{app_config.name}.urls")
         patterns = list(module.urlpatterns) + api.urlpatterns_for(module.app_name)
         urlpatterns.append(path("", include((patterns, module.app_name))))
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No static(MEDIA_URL, ...) here, DEBUG or not: stored files go through core.files (policy, audit).

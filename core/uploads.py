@@ -23,7 +23,9 @@ Services use `check_upload()`, which raises ApplicationError instead of Validati
 """
 
 import gzip
+import io
 import tarfile
+import time
 import zipfile
 import zlib
 from pathlib import PurePosixPath
@@ -112,8 +114,25 @@ EXECUTABLE_MAGIC = (
     (b"\xca\xfe\xba\xbe", "Mach-O/Java"),
     (b"#!", _("script")),
 )
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024
-MAX_ZIP_MEMBERS = 10_000
+# Archive checks are bounded (settings UPLOAD_ARCHIVE_MAX_BYTES, UPLOAD_ARCHIVE_MAX_MEMBERS,
+# UPLOAD_ARCHIVE_MAX_RATIO, UPLOAD_CHECK_SECONDS override these defaults).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_MEMBERS = 2_000
+MAX_RATIO = 100
+MAX_SECONDS = 5
+ARCHIVE_EXTENSIONS = frozenset(
+    ".zip .7z .gz .tgz .tar .rar .bz2 .tbz2 .xz .txz .zst .lz .lzma .z .cab .iso .arj .lzh"
+    " .jar .war .apk".split()
+)
+ARCHIVE_MAGIC = (
+    b"\x1f\x8b",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"\x28\xb5\x2f\xfd",
+)
+OFFICE_EXTENSIONS = frozenset(".docx .xlsx .pptx .docm .xlsm .odt .ods .odp".split())
 TEXT_ENCODINGS = ("utf-8", "gb18030")  # Chinese CSV exports are often GBK
 HEAD_BYTES = 8192
 
@@ -155,41 +174,154 @@ def _is_text(file) -> bool:
     return False
 
 
+class _Budget:
+    """What checking one archive may cost: unpacked bytes (at most UPLOAD_ARCHIVE_MAX_BYTES and
+    at most UPLOAD_ARCHIVE_MAX_RATIO times the upload's own size, with a small floor so tiny
+    files are not judged by ratio), members and wall time (UPLOAD_CHECK_SECONDS)."""
+
+    FLOOR = 8 * 1024 * 1024
+
+    def __init__(self, file):
+        file.seek(0, 2)
+        self.compressed = max(file.tell(), 1)
+        file.seek(0)
+        ratio = getattr(settings, "UPLOAD_ARCHIVE_MAX_RATIO", MAX_RATIO)
+        self.max_bytes = min(
+            getattr(settings, "UPLOAD_ARCHIVE_MAX_BYTES", MAX_UNPACKED_BYTES),
+            max(self.FLOOR, ratio * self.compressed),
+        )
+        self.max_members = getattr(settings, "UPLOAD_ARCHIVE_MAX_MEMBERS", MAX_ZIP_MEMBERS)
+        self.deadline = time.monotonic() + getattr(settings, "UPLOAD_CHECK_SECONDS", MAX_SECONDS)
+        self.total = 0
+        self.members = 0
+
+    def too_big(self):
+        _refuse(
+            _(
+                "The archive unpacks to too many or too large files (at most %(members)s files "
+                "and %(size)s, and at most %(ratio)s times its own size)."
+            ),
+            "zip_bomb",
+            members=self.max_members,
+            size=filesizeformat(self.max_bytes),
+            ratio=getattr(settings, "UPLOAD_ARCHIVE_MAX_RATIO", MAX_RATIO),
+        )
+
+    def tick(self):
+        if time.monotonic() > self.deadline:
+            _refuse(
+                _("Checking the archive took too long; upload its files unpacked."),
+                "check_timeout",
+            )
+
+    def add_member(self, declared_size: int):
+        self.members += 1
+        self.total += max(declared_size, 0)
+        if self.members > self.max_members or self.total > self.max_bytes:
+            self.too_big()
+        self.tick()
+
+    def consume(self, n: int):
+        """Bytes really unpacked (declared sizes can lie)."""
+        self.total += n
+        if self.total > self.max_bytes:
+            self.too_big()
+        self.tick()
+
+
+class _BoundedReader(io.RawIOBase):
+    """A decompressing stream whose every read is charged to the budget."""
+
+    def __init__(self, stream, budget):
+        self.stream, self.budget, self.unpacked = stream, budget, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.stream.read(min(len(buffer), 1024 * 1024))
+        self.unpacked += len(data)
+        if self.unpacked > self.budget.max_bytes:
+            self.budget.too_big()
+        self.budget.tick()
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _check_member_name(name: str):
+    """`../` or absolute names would land outside the unpacking folder; nested archives are
+    never unpacked here, so they are refused (upload their content instead)."""
+    clean = (name or "").replace("\\", "/")
+    if (
+        clean.startswith("/")
+        or ".." in PurePosixPath(clean).parts
+        or (len(clean) > 1 and clean[1] == ":")
+    ):
+        _refuse(
+            _("The archive contains a file with an unsafe name (%(name)s): not accepted."),
+            "unsafe_member",
+            name=name,
+        )
+    if _extension(clean) in EXECUTABLE_EXTENSIONS:
+        _refuse_executable_member(name)
+    if _extension(clean) in ARCHIVE_EXTENSIONS:
+        _refuse_nested(name)
+
+
+def _refuse_nested(name):
+    _refuse(
+        _(
+            "The archive contains another archive (%(name)s); archives inside archives are not "
+            "accepted: upload its files directly."
+        ),
+        "nested_archive",
+        name=name,
+    )
+
+
+def _check_member_head(name: str, head: bytes):
+    if any(head.startswith(m) for m, _label in EXECUTABLE_MAGIC):
+        _refuse_executable_member(name)
+    if head.startswith(ARCHIVE_MAGIC) or (
+        head.startswith(b"PK\x03\x04") and _extension(name) not in OFFICE_EXTENSIONS
+    ):
+        _refuse_nested(name)
+
+
 def _zip_kind(file) -> str:
+    budget = _Budget(file)
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
             names = {m.filename for m in members}
-            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > (
-                MAX_UNPACKED_BYTES
-            ):
-                _refuse(_("The archive unpacks to too many or too large files."), "zip_bomb")
+            office = "[Content_Types].xml" in names
             for member in members:
-                if _extension(member.filename) in EXECUTABLE_EXTENSIONS:
-                    _refuse(
-                        _("The archive contains a program or script (%(name)s): not accepted."),
-                        "executable_in_zip",
-                        name=member.filename,
-                    )
+                budget.add_member(member.file_size)
+                ratio = getattr(settings, "UPLOAD_ARCHIVE_MAX_RATIO", MAX_RATIO)
+                if member.file_size > _Budget.FLOOR and member.file_size > ratio * max(
+                    member.compress_size, 1
+                ):
+                    budget.too_big()
+                if not office:
+                    _check_member_name(member.filename)
+                elif _extension(member.filename) in EXECUTABLE_EXTENSIONS:
+                    _refuse_executable_member(member.filename)
                 if not member.is_dir() and member.file_size:
                     with archive.open(member) as inner:
                         head = inner.read(8)
-                    for magic, _label in EXECUTABLE_MAGIC:
-                        if head.startswith(magic):
-                            _refuse(
-                                _(
-                                    "The archive contains a program or script (%(name)s): "
-                                    "not accepted."
-                                ),
-                                "executable_in_zip",
-                                name=member.filename,
-                            )
+                    if office:
+                        if any(head.startswith(m) for m, _label in EXECUTABLE_MAGIC):
+                            _refuse_executable_member(member.filename)
+                    else:
+                        _check_member_head(member.filename, head)
     except zipfile.BadZipFile:
+        _refuse(_("The file looks like a ZIP archive but is damaged."), "bad_zip")
+    except (NotImplementedError, RuntimeError, zlib.error, EOFError):
         _refuse(_("The file looks like a ZIP archive but is damaged."), "bad_zip")
     finally:
         file.seek(0)
-    if "[Content_Types].xml" in names:
+    if office:
         if "word/document.xml" in names:
             return DOCX
         if "xl/workbook.xml" in names:
@@ -208,37 +340,39 @@ def _refuse_executable_member(name):
 
 
 def _gzip_kind(file) -> str:
-    """A gzip stream: refused when it unpacks to a program, or to a tar archive holding one, or to
-    more than MAX_UNPACKED_BYTES."""
+    """A gzip stream: refused when it unpacks to a program, to a tar archive holding one, an
+    unsafe name or another archive, or beyond the budget (bytes, ratio, members, time). Every
+    unpacked byte is counted as it is read, and a tar member whose declared size breaks the
+    budget is refused before it is read."""
+    budget = _Budget(file)
     file.seek(0)
     try:
         with gzip.GzipFile(fileobj=file, mode="rb") as stream:
-            head = stream.read(512)
-        for magic, _label in EXECUTABLE_MAGIC:
-            if head.startswith(magic):
-                _refuse_executable_member(_("the compressed file"))
-        if len(head) >= 262 and head[257:262] == b"ustar":
-            file.seek(0)
-            total = 0
-            with tarfile.open(fileobj=file, mode="r|gz") as archive:
-                for count, member in enumerate(archive, start=1):
-                    total += member.size
-                    if count > MAX_ZIP_MEMBERS or total > MAX_UNPACKED_BYTES:
-                        _refuse(
-                            _("The archive unpacks to too many or too large files."), "zip_bomb"
-                        )
-                    if _extension(member.name) in EXECUTABLE_EXTENSIONS:
-                        _refuse_executable_member(member.name)
-                    if member.isfile() and member.size:
-                        inner = archive.extractfile(member)
-                        member_head = inner.read(8) if inner else b""
-                        if any(member_head.startswith(m) for m, _label in EXECUTABLE_MAGIC):
-                            _refuse_executable_member(member.name)
-        else:
-            # The last four bytes hold the unpacked size (modulo 4 GiB) of the last member.
-            file.seek(-4, 2)
-            if int.from_bytes(file.read(4), "little") > MAX_UNPACKED_BYTES:
-                _refuse(_("The archive unpacks to too many or too large files."), "zip_bomb")
+            reader = io.BufferedReader(_BoundedReader(stream, budget), buffer_size=64 * 1024)
+            head = reader.peek(512)[:512]
+            for magic, _label in EXECUTABLE_MAGIC:
+                if head.startswith(magic):
+                    _refuse_executable_member(_("the compressed file"))
+            if len(head) >= 262 and head[257:262] == b"ustar":
+                with tarfile.open(fileobj=reader, mode="r|") as archive:
+                    for member in archive:
+                        budget.add_member(member.size)
+                        _check_member_name(member.name)
+                        if member.issym() or member.islnk():
+                            _refuse(
+                                _("The archive contains a link (%(name)s): not accepted."),
+                                "unsafe_member",
+                                name=member.name,
+                            )
+                        if member.isfile() and member.size:
+                            inner = archive.extractfile(member)
+                            member_head = inner.read(8) if inner else b""
+                            _check_member_head(member.name, member_head)
+            else:
+                while reader.read(1024 * 1024):
+                    pass
+    except ValidationError:
+        raise
     except (OSError, EOFError, tarfile.TarError, zlib.error):
         _refuse(_("The file looks like a compressed archive but is damaged."), "bad_gzip")
     finally:

@@ -18,3 +18,12 @@ def health(request):
 @login_required
 def home(request):
     return render(request, "core/home.html")
+
+
+@login_required
+@require_GET
+def file_download(request, model, pk, field):
+    """Every stored file: policy check on the owning record, audit entry, then the bytes."""
+    from . import files
+
+    return files.download(request, model, pk, field)

@@ -20,6 +20,12 @@ class GovernanceConfig(AppConfig):
 
         register_app(self)
 
+        from core import files
+
+        files.register("governance.CooperationAgreement", "document")
+        files.register("governance.MeetingAttachment", "file", owner="meeting")
+        files.register("governance.ObligationEvidence", "file", owner="period")
+
         register_role_resolver(resolvers.resolve_contact_role)
         register_deputy_resolver(resolvers.deputy_of)
         obligations.register_builtin_rules()

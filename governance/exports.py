@@ -1,14 +1,10 @@
 """File exports for auditors and officers: CSV, Excel, vCard, PDF."""
 
-import csv
-import io
-
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from core.exports import XLSX, xlsx_bytes
+from core.exports import CSV, XLSX, csv_bytes, xlsx_bytes
 from core.exports import download as _download
-from core.exports import excel_cell as _cell
 
 
 def xlsx_response(sheets: list[tuple[str, list, list[list]]], filename: str):
@@ -17,22 +13,8 @@ def xlsx_response(sheets: list[tuple[str, list, list[list]]], filename: str):
 
 
 def csv_response(header, rows, filename):
-    buf = io.StringIO()
-    buf.write("\ufeff")  # BOM so spreadsheet programs read the Chinese text as UTF-8
-    writer = csv.writer(buf)
-    writer.writerow([str(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return _download(buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8", filename)
-
-
-def _csv_cell(value):
-    value = _cell(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
-    text = str(value)
-    # Keep a spreadsheet from running a cell as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Through the one writer (core.exports): BOM, and no cell a spreadsheet would run."""
+    return _download(csv_bytes(header, rows), CSV, filename)
 
 
 def sharing_log_rows(entries):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from audit.context import acting_as
+from core import net
 from core.errors import ApplicationError
 from notifications.models import Outbox, WebhookEndpoint
 from notifications.services import notify
@@ -280,6 +281,9 @@ def _clean_subscription(*, name: str, url: str, events) -> tuple[str, str, list[
         raise ApplicationError(_("Enter an http(s) URL."))
     if len(url) > 500:
         raise ApplicationError(_("The URL is too long."))
+    refused = net.check_url(url)
+    if refused:
+        raise ApplicationError(refused)
     events = list(dict.fromkeys(events or []))
     unknown = [e for e in events if e not in Event.values]
     if unknown:

@@ -8,11 +8,12 @@ import smtplib
 import time
 import urllib.parse
 
-import requests
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core import net
 
 from .models import Outbox, WebhookEndpoint
 
@@ -95,16 +96,16 @@ def robot_payload(row: Outbox, endpoint: WebhookEndpoint) -> dict:
     return {"msgtype": "text", "text": {"content": content}, "at": at}
 
 
-def robot_answer_error(endpoint: WebhookEndpoint, response) -> str | None:
+def robot_answer_error(endpoint: WebhookEndpoint, answer: bytes) -> str | None:
     """WeCom and DingTalk answer HTTP 200 with {"errcode": n, "errmsg": ...}; errcode 0 is
     success, anything else is a failed attempt (retried, then dead, like an e-mail)."""
     if endpoint.style not in (WebhookEndpoint.Style.WECOM, WebhookEndpoint.Style.DINGTALK):
         return None
     try:
-        answer = response.json()
+        verdict = json.loads(answer or b"null")
     except ValueError:
         return "robot answer is not JSON"
-    code = answer.get("errcode") if isinstance(answer, dict) else None
+    code = verdict.get("errcode") if isinstance(verdict, dict) else None
     if code == 0:
         return None
     return f"robot errcode {code}"
@@ -128,7 +129,10 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def post_webhook(row: Outbox, session: requests.Session | None = None) -> None:
+def post_webhook(row: Outbox) -> None:
+    """POST through core.net: the address is resolved once, checked (no internal address unless
+    allow-listed) and pinned for the connection; no redirect is followed. A failure records a
+    classified reason and the status code, never the remote body."""
     endpoint = row.endpoint
     if endpoint is None:
         raise TransportError("the webhook endpoint was removed", retryable=False)
@@ -152,15 +156,11 @@ def post_webhook(row: Outbox, session: requests.Session | None = None) -> None:
             )
             url = f"{url}{'&' if '?' in url else '?'}{query}"
     try:
-        response = (session or requests).post(
-            url, data=body, headers=headers, timeout=endpoint.timeout_seconds
+        _status, answer = net.post(
+            url, body=body, headers=headers, timeout=endpoint.timeout_seconds
         )
-    except requests.RequestException as exc:
-        raise TransportError(f"{type(exc).__name__}: {exc}")
-    if response.status_code >= 500 or response.status_code == 429:
-        raise TransportError(f"HTTP {response.status_code}")
-    if response.status_code >= 400:
-        raise TransportError(f"HTTP {response.status_code}: {response.text[:200]}", retryable=False)
-    refused = robot_answer_error(endpoint, response)
+    except net.OutboundError as exc:
+        raise TransportError(str(exc), retryable=exc.retryable)
+    refused = robot_answer_error(endpoint, answer)
     if refused:
         raise TransportError(refused)

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,13 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from core import net
+
+        refused = net.check_url(self.url) if self.url else None
+        if refused:
+            raise ValidationError({"url": refused})
 
 
 class Outbox(models.Model):

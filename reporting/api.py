@@ -3,12 +3,14 @@ intelligence. Thin: parse, call one service or selector, serialise. Reads go thr
 `visible_to`; who may read and write is the policy's (accounts.policy.reporting)."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
+from core import files
 from incidents.models import Incident
 
 from . import fields as editable
@@ -84,10 +86,28 @@ class RuleViewSet(
         )
 
 
+def _absolute(request, url: str) -> str | None:
+    if not url:
+        return None
+    return request.build_absolute_uri(url) if request is not None else url
+
+
 class VersionSerializer(serializers.ModelSerializer):
     documents_ready = serializers.BooleanField(
         read_only=True, help_text="False while the PDF and DOCX are being generated."
     )
+    pdf = serializers.SerializerMethodField(help_text="Download (sign-in and access checked).")
+    docx = serializers.SerializerMethodField(help_text="Download (sign-in and access checked).")
+
+    def _download(self, version, fmt) -> str | None:
+        url = reverse("reporting:version-download", args=[version.report_id, version.number, fmt])
+        return _absolute(self.context.get("request"), url)
+
+    def get_pdf(self, version) -> str | None:
+        return self._download(version, "pdf")
+
+    def get_docx(self, version) -> str | None:
+        return self._download(version, "docx")
 
     class Meta:
         model = ReportVersion
@@ -160,6 +180,14 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
 class SubmissionSerializer(serializers.ModelSerializer):
     report = VisiblePrimaryKeyRelatedField(queryset=RegulatoryReport.objects.all())
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The receipt is served by core.files (checked, audited), never from /media/.
+        data["receipt_file"] = _absolute(
+            self.context.get("request"), files.url_for(instance, "receipt_file")
+        )
+        return data
 
     class Meta:
         model = ReportSubmission

@@ -9,11 +9,15 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from accounts.roles import Role
         from audit.registry import register_app
+        from core import files
         from core.navigation import NavItem, register
 
         from . import demo, receivers  # noqa: F401  (demo seeder, signal receivers)
 
         register_app(self)
+
+        files.register("reporting.RegulatorNotice", "attachment")
+        files.register("reporting.ReportSubmission", "receipt_file")
 
         officers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR})
         handlers = officers | {Role.INCIDENT_HANDLER}

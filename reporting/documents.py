@@ -15,14 +15,15 @@ import re
 from dataclasses import dataclass, field
 
 from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import VariableNode
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 
 # One CJK font in one weight: loading and subsetting a second 20 MB font file doubles the time.
-# Autoescape off: the output is markup for our own block parser, never HTML; the HTML writer
-# escapes every text run itself.
+# Autoescape off (in the engine and in every Context): the output is markup for our own block
+# parser, never HTML; the HTML writer escapes every text run itself, once.
 _ENGINE = Engine(autoescape=False)
 
 
@@ -59,9 +60,49 @@ def _compact(value):
     return value
 
 
+# User text is text: every {{ variable }} is rendered as an opaque run (its line breaks and
+# pipes encoded with private-use characters), so a value holding "\n# " or "| label | value"
+# can never become a heading or a table row; the runs are decoded after the markup is parsed,
+# and HTML-escaped once by the writer (the template context does not escape).
+_RUN_OPEN, _RUN_CLOSE, _RUN_NEWLINE, _RUN_BAR = "\ue000", "\ue001", "\ue002", "\ue003"
+_RUN_CHARS = re.compile("[\ue000-\ue003]")
+
+
+def _as_run(text: str) -> str:
+    text = _RUN_CHARS.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _RUN_OPEN + text.replace("\n", _RUN_NEWLINE).replace("|", _RUN_BAR) + _RUN_CLOSE
+
+
+def _plain(text: str) -> str:
+    text = text.replace(_RUN_OPEN, "").replace(_RUN_CLOSE, "")
+    return text.replace(_RUN_NEWLINE, "\n").replace(_RUN_BAR, "|")
+
+
+def _render_text(body: str, context: dict) -> str:
+    template = _ENGINE.from_string(body)
+    for node in template.nodelist.get_nodes_by_type(VariableNode):
+        node.render = _run_renderer(node.render)
+    return template.render(Context(context, autoescape=False))
+
+
+def _run_renderer(render):
+    def rendered_as_run(context):
+        return _as_run(render(context))
+
+    return rendered_as_run
+
+
 def render_blocks(body: str, snapshot: dict) -> list[Block]:
+    blocks = _parse_blocks(body, snapshot)
+    for block in blocks:
+        block.text = _plain(block.text)
+        block.rows = [[_plain(a), _plain(b)] for a, b in block.rows]
+    return blocks
+
+
+def _parse_blocks(body: str, snapshot: dict) -> list[Block]:
     try:
-        text = _ENGINE.from_string(body).render(Context(_compact(snapshot)))
+        text = _render_text(body, _compact(snapshot))
     except TemplateSyntaxError as exc:
         raise ApplicationError(_("The template has an error: %(error)s") % {"error": exc})
     blocks: list[Block] = []

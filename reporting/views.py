@@ -6,14 +6,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from core import pages
+from core import files, pages
 
 from . import exports, forms, selectors, services
 from .content import FIELD_LABELS, STAGE_FIELDS
@@ -214,12 +214,13 @@ def version_download(request, pk, number, fmt):
         # the frozen snapshot, and keep it for the next reader.
         version = services.version_render_documents(version=version)
     field = {"pdf": version.pdf, "docx": version.docx}[fmt]
-    return FileResponse(
-        field.open("rb"),
-        as_attachment=True,
-        filename=f"{report.incident.reference if report.incident_id else report.notice.reference}"
-        f"-{report.stage}-{report.recipient}-v{version.number}.{fmt}",
+    name = (
+        f"{report.incident.reference if report.incident_id else report.notice.reference}"
+        f"-{report.stage}-{report.recipient}-v{version.number}.{fmt}"
     )
+    response = files.serve(field, filename=name)
+    files.record_download(request.user, version, fmt, name)
+    return response
 
 
 @login_required

@@ -6,13 +6,13 @@ from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.policy import sees_everything
-from core import pages
+from core import files, pages
 
 from . import exports, pdf, selectors, services
 from .forms import CourseForm, EvaluationForm, FeedbackForm, MaterialForm, PlanForm, QuestionForm
@@ -187,9 +187,10 @@ def material_file(request, pk):
     )
     if not allowed or not material.file:
         raise Http404
-    return FileResponse(
-        material.file.open("rb"), as_attachment=True, filename=material.file.name.rsplit("/", 1)[-1]
-    )
+    name = material.file.name.rsplit("/", 1)[-1]
+    response = files.serve(material.file, filename=name)
+    files.record_download(request.user, material, "file", name)
+    return response
 
 
 # --- officers ----------------------------------------------------------------------------

@@ -284,3 +284,15 @@ CSRF_COOKIE_HTTPONLY = True  # no script reads the CSRF cookie; forms carry the 
 CSRF_COOKIE_SAMESITE = "Lax"
 # Uploads (core.uploads): largest accepted file.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+# Archive checks (core.uploads): unpacked bytes, members, ratio to the upload's size, seconds.
+UPLOAD_ARCHIVE_MAX_BYTES = env.int("UPLOAD_ARCHIVE_MAX_MB", default=200) * 1024 * 1024
+UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("UPLOAD_ARCHIVE_MAX_MEMBERS", default=2000)
+UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
+UPLOAD_CHECK_SECONDS = env.float("UPLOAD_CHECK_SECONDS", default=5.0)
+# Outbound webhooks (core.net): intranet robot hosts (names or CIDR networks) that may be private.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+# Stored files (core.files): "" streams them from Django; "x-sendfile" (Apache mod_xsendfile) or
+# "x-accel-redirect" (nginx, internal location FILES_ACCEL_PREFIX aliasing MEDIA_ROOT) hands the
+# bytes to the web server after the permission check.
+FILES_SENDFILE = env.str("FILES_SENDFILE", default="")
+FILES_ACCEL_PREFIX = env.str("FILES_ACCEL_PREFIX", default="/protected-media/")

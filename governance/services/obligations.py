@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.roles import Role
 from audit.context import acting_as
+from core import files
 from core.errors import ApplicationError
 from core.uploads import check_upload
 from notifications.services import notify
@@ -51,7 +52,7 @@ def _evidence_for(period: ObligationPeriod):
         found.extend(rule(period.starts_on, period.ends_on))
     for ev in period.manual_evidence.all():
         if period.starts_on <= ev.evidence_on <= period.ends_on:
-            url = ev.url or (ev.file.url if ev.file else "")
+            url = ev.url or files.url_for(ev, "file")
             found.append(
                 obligation_rules.Evidence(label=ev.description, url=url, on=ev.evidence_on)
             )

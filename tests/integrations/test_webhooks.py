@@ -20,6 +20,12 @@ from notifications.models import Outbox
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _local_receiver_allowed(settings):
+    """The receiver below listens on 127.0.0.1, an internal address: allow-listed here only."""
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1/32"]
+
+
 class Receiver:
     """A local HTTP server answering with the next status of `statuses` (then 200)."""
 
@@ -83,7 +89,7 @@ def test_webhook_that_fails_then_succeeds_is_delivered_once_signed(officer, hand
         first = deliver_batch([row.pk])
         assert first == {"claimed": 1, "sent": 0, "failed": 1}
         row.refresh_from_db()
-        assert row.state == Outbox.State.FAILED and row.last_error == "HTTP 500"
+        assert row.state == Outbox.State.FAILED and row.last_error == "5xx: HTTP 500"
 
         # Backoff: nothing happens before it is over; after it the sweep hands the row out.
         later = row.next_attempt_at + timedelta(seconds=1)

@@ -56,8 +56,10 @@ class RobotReceiver:
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch):
+def _no_broker(monkeypatch, settings):
     monkeypatch.setattr("notifications.dispatch.enqueue_now", lambda ids: True)
+    # The local receiver stands in for the platforms: allow-listed like a firm's intranet robot.
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1/32"]
 
 
 def _queue(endpoint, *, mentions=("13800138000", "13900139000")) -> Outbox:

@@ -82,15 +82,11 @@ def test_webhook_is_signed_when_a_secret_is_set(handler, recorded_enqueues, monk
     WebhookEndpoint.objects.create(name="合规群", url="https://robot.example/hook", secret="s3")
     posted = []
 
-    class FakeResponse:
-        status_code = 200
-        text = "ok"
+    def fake_post(url, *, body, headers, timeout):
+        posted.append((url, body, headers, timeout))
+        return 200
 
-    def fake_post(url, data, headers, timeout):
-        posted.append((url, data, headers, timeout))
-        return FakeResponse()
-
-    monkeypatch.setattr("notifications.channels.requests.post", fake_post)
+    monkeypatch.setattr("notifications.channels.net.post", fake_post)
     deliver_batch(notify(recipients=[handler], subject="告警", channels=["webhook"]))
     url, data, headers, timeout = posted[0]
     expected = hmac.new(b"s3", headers["X-Timestamp"].encode() + b"." + data, hashlib.sha256)

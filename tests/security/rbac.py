@@ -143,6 +143,12 @@ def _i(d):
 
 ARGS = {
     "notifications:ics": lambda d: {"token": d.feed.token},
+    # core.files: a stored agreement document (checked against the agreement's visibility)
+    "file-download": lambda d: {
+        "model": "governance.cooperationagreement",
+        "pk": d.pk("governance.CooperationAgreement"),
+        "field": "document",
+    },
     # governance
     "governance:period-detail": lambda d: {"pk": d.pk("governance.ObligationPeriod")},
     "governance:agreement-detail": lambda d: {"pk": d.pk("governance.CooperationAgreement")},

@@ -158,6 +158,8 @@ MATRIX = {
     "governance:meeting-invite": row(302, 405, 405, 405, 405, 405, 405),
     "governance:registration-list": row(302, 200, 200, 200, 200, 200, 200),
     "governance:sharing-log": row(302, 200, 200, 200, 200, 200, 200),
+    # Stored files: sign-in, then the owning record's visibility (core.files).
+    "file-download": row(302, 404, 404, 200, 200, 200, 200),
     "health": row(200, 200, 200, 200, 200, 200, 200),
     "home": row(302, 200, 200, 200, 200, 200, 200),
     "incidents:api-concern-close": row(403, 405, 405, 405, 405, 405, 405),
