@@ -61,6 +61,14 @@ class CounterpartySerializer(serializers.ModelSerializer):
         ]
 
 
+class CounterpartyCreateSerializer(CounterpartySerializer):
+    """A new counterparty is active (a form's missing checkbox must not make it inactive); it
+    is deactivated by a change (PATCH)."""
+
+    class Meta(CounterpartySerializer.Meta):
+        read_only_fields = ["is_active"]
+
+
 class CounterpartyViewSet(VisibleMixin, viewsets.ModelViewSet):
     queryset = Counterparty.objects.all()
     serializer_class = CounterpartySerializer
@@ -72,6 +80,9 @@ class CounterpartyViewSet(VisibleMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("contacts")
+
+    def get_serializer_class(self):
+        return CounterpartyCreateSerializer if self.action == "create" else CounterpartySerializer
 
     def perform_create(self, serializer):
         serializer.instance = services.counterparty_create(

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.models import Department, User
+from core.api import PlausibleDateTimeField
 from core.errors import ApplicationError
 from core.uploads import UploadValidator
 
@@ -166,7 +167,7 @@ class GradeInputSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["start", "resolve", "summarise", "close"])
     summary = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    resolved_at = serializers.DateTimeField(required=False)
+    resolved_at = PlausibleDateTimeField(required=False)
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):

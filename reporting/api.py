@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.policy import can_write
+from core.api import JSONObjectField
 
 from . import selectors, services
 from .models import (
@@ -109,6 +110,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class ReportSerializer(serializers.ModelSerializer):
     incident_reference = serializers.CharField(source="incident.reference", read_only=True)
     versions = VersionSerializer(many=True, read_only=True)
+    content = JSONObjectField(required=False)
 
     class Meta:
         model = RegulatoryReport
