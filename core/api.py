@@ -1,5 +1,7 @@
 from datetime import datetime
 
+import django_filters
+from django import forms
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.dateparse import parse_datetime
@@ -89,6 +91,23 @@ class StrictJSONField(serializers.JSONField):
         if contains_nul(value):
             raise serializers.ValidationError(NUL_MESSAGE, code="nul")
         return value
+
+
+class PlausibleFormDateTimeField(forms.DateTimeField):
+    """Django forms' date-time field refusing what no one means (implausible_datetime)."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        message = result and implausible_datetime(result)
+        if message:
+            raise DjangoValidationError(message, code="implausible")
+        return result
+
+
+class PlausibleDateTimeFilter(django_filters.DateTimeFilter):
+    """A date-time filter (django-filter) refusing what no one means with a 400."""
+
+    field_class = PlausibleFormDateTimeField
 
 
 def install_serializer_defaults():

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.policy import can_write
+from core.api import PlausibleDateTimeFilter
 
 from . import services
 from .models import (
@@ -286,8 +287,8 @@ class SharingLogSerializer(serializers.ModelSerializer):
 
 
 class SharingLogFilter(filters.FilterSet):
-    logged_from = filters.DateTimeFilter(field_name="logged_at", lookup_expr="gte")
-    logged_to = filters.DateTimeFilter(field_name="logged_at", lookup_expr="lt")
+    logged_from = PlausibleDateTimeFilter(field_name="logged_at", lookup_expr="gte")
+    logged_to = PlausibleDateTimeFilter(field_name="logged_at", lookup_expr="lt")
 
     class Meta:
         model = SharingLogEntry
