@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
+from core.api import PlausibleDateTimeFilter
 
 from . import fields as editable
 from . import services
@@ -55,6 +56,14 @@ class CounterpartySerializer(serializers.ModelSerializer):
         ]
 
 
+class CounterpartyCreateSerializer(CounterpartySerializer):
+    """A new counterparty is active (a form's missing checkbox must not make it inactive); it
+    is deactivated by a change (PATCH)."""
+
+    class Meta(CounterpartySerializer.Meta):
+        read_only_fields = ["is_active"]
+
+
 class CounterpartyViewSet(VisibleMixin, viewsets.ModelViewSet):
     queryset = Counterparty.objects.all()
     serializer_class = CounterpartySerializer
@@ -70,6 +79,9 @@ class CounterpartyViewSet(VisibleMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("contacts")
+
+    def get_serializer_class(self):
+        return CounterpartyCreateSerializer if self.action == "create" else CounterpartySerializer
 
     def perform_create(self, serializer):
         serializer.instance = services.counterparty_create(
@@ -285,8 +297,8 @@ class SharingLogSerializer(serializers.ModelSerializer):
 
 
 class SharingLogFilter(filters.FilterSet):
-    logged_from = filters.DateTimeFilter(field_name="logged_at", lookup_expr="gte")
-    logged_to = filters.DateTimeFilter(field_name="logged_at", lookup_expr="lt")
+    logged_from = PlausibleDateTimeFilter(field_name="logged_at", lookup_expr="gte")
+    logged_to = PlausibleDateTimeFilter(field_name="logged_at", lookup_expr="lt")
 
     class Meta:
         model = SharingLogEntry

@@ -11,6 +11,7 @@ from rest_framework.settings import api_settings
 
 from accounts.models import Department, User
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
+from core.api import PlausibleDateTimeField
 from core.errors import ApplicationError
 from core.uploads import UploadValidator
 
@@ -156,7 +157,7 @@ class GradeInputSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["start", "resolve", "summarise", "close"])
     summary = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    resolved_at = serializers.DateTimeField(required=False)
+    resolved_at = PlausibleDateTimeField(required=False)
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):

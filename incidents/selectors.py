@@ -12,6 +12,7 @@ from accounts.people import NAME_FIELDS, name_fields, name_from_row
 from accounts.policy import can_see
 from accounts.roles import Role
 from core.labels import choice_labels
+from core.params import whole_number
 from core.prepared import PreparedQuery, Row, model_fields, to_instance
 from deadlines.selectors import deadline_rows_for
 
@@ -85,7 +86,7 @@ def incident_list(*, user, filters=None):
     if filters.get("category"):
         qs = qs.filter(category=filters["category"])
     if filters.get("assignee"):
-        qs = qs.filter(assignee_id=filters["assignee"])
+        qs = qs.filter(assignee_id=whole_number(filters, "assignee"))
     if filters.get("source"):
         qs = qs.filter(source=filters["source"])
     if filters.get("drill") in ("0", "no", False):

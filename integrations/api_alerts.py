@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.policy.drf import PolicyPermission
+from core.api import PlausibleDateTimeField
 
 from . import selectors, services
 from .authentication import AlertSourceThrottle
@@ -26,7 +27,7 @@ class AlertPayloadSerializer(serializers.Serializer):
     category = serializers.CharField(
         required=False, allow_blank=True, max_length=30, help_text=_("An incident category code.")
     )
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = PlausibleDateTimeField(required=False)
     url = serializers.URLField(required=False, allow_blank=True)
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import can_write
+
 from .models import ApiToken, Event
 
 
@@ -16,6 +18,13 @@ class TokenForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a token that does not expire."),
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not can_write(user):  # auditors: read-only tokens only
+            self.fields["scope"].choices = [
+                c for c in ApiToken.Scope.choices if c[0] == ApiToken.Scope.READ
+            ]
 
 
 def _category_choices():

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.inputs import NUL_MESSAGE, TOO_DEEP_MESSAGE, contains_nul, implausible_datetime
 
 ALERT_MAX_AGE_SECONDS = 300
 MAX_BODY_BYTES = 256 * 1024
@@ -93,6 +94,10 @@ def _text(data, key, *, required=False, max_length=None) -> str:
     return value
 
 
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity: not JSON, not storable in jsonb
+
+
 def parse_payload(body: bytes) -> dict:
     """The alert fields from the JSON body (the whole body is kept as received as well)."""
     from incidents.models import Incident
@@ -100,11 +105,15 @@ def parse_payload(body: bytes) -> dict:
     from .models import Alert
 
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError):
         raise AlertRejected(_("The body must be a JSON object (UTF-8)."))
+    except RecursionError:
+        raise AlertRejected(str(TOO_DEEP_MESSAGE))
     if not isinstance(data, dict):
         raise AlertRejected(_("The body must be a JSON object (UTF-8)."))
+    if contains_nul(data):  # PostgreSQL stores U+0000 in neither text nor jsonb
+        raise AlertRejected(str(NUL_MESSAGE))
     fields = {
         "external_id": _text(data, "id", required=True, max_length=200),
         "title": _text(data, "title", required=True, max_length=300),
@@ -138,6 +147,9 @@ def parse_payload(body: bytes) -> dict:
             parsed = None
         if parsed is None:
             raise AlertRejected(_("occurred_at must be an ISO 8601 date and time."))
+        implausible = implausible_datetime(parsed)
+        if implausible:
+            raise AlertRejected(f"occurred_at: {implausible}")
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)  # the firm's time zone (Asia/Shanghai)
         fields["occurred_at"] = parsed

@@ -52,6 +52,8 @@ def token_create(*, user, name: str, scope: str, expires_at=None) -> tuple[ApiTo
         raise ApplicationError(_("The name is too long (at most 100 characters)."))
     if scope not in ApiToken.Scope.values:
         raise ApplicationError(_("Choose read-only or read-write."))
+    if scope != ApiToken.Scope.READ:
+        policy.require(user, "integrations.token.write_scope")
     if not user.is_active:
         raise ApplicationError(_("An inactive user cannot hold API tokens."))
     if expires_at is not None and expires_at <= timezone.now():

@@ -35,7 +35,7 @@ NEW_TOKEN_SESSION_KEY = "integrations.new_token"
 
 @login_required
 def tokens(request):
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data.get("expires_in_days")
         created, ok = pages.attempt(

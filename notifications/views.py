@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -36,8 +37,10 @@ def mark_read(request):
     item_ids = None if request.POST.get("all") == "1" else [i for i in ids if i.isdigit()]
     count = services.inbox_mark_read(user=request.user, item_ids=item_ids)
     messages.success(request, _("%(count)d marked read.") % {"count": count})
-    target = request.POST.get("next") or reverse("notifications:inbox")
-    if not target.startswith("/"):
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(  # only a path on this site: not //evil.example
+        target, allowed_hosts=None, require_https=request.is_secure()
+    ):
         target = reverse("notifications:inbox")
     return redirect(target)
 

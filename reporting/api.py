@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
 from core import files
+from core.api import JSONObjectField
 from incidents.models import Incident
 
 from . import fields as editable
@@ -127,6 +128,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class ReportSerializer(serializers.ModelSerializer):
     incident_reference = serializers.CharField(source="incident.reference", read_only=True)
     versions = VersionSerializer(many=True, read_only=True)
+    content = JSONObjectField(required=False)
 
     class Meta:
         model = RegulatoryReport

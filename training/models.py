@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import VisibleQuerySet
+from accounts.roles import user_roles
 from core.models import TimeStampedModel
 from core.uploads import UploadValidator
 from incidents.models import Grade, IncidentCategory
@@ -79,8 +80,9 @@ class TrainingPlan(TimeStampedModel):
 
     @classmethod
     def visibility_q(cls, user):
-        # Everyone may read the plan that trains them; only approved plans are shown to staff.
-        return Q(status=cls.Status.APPROVED)
+        # Everyone who holds a role may read the plan that trains them; only approved plans
+        # are shown to staff; an account without a role sees none.
+        return Q(status=cls.Status.APPROVED) if user_roles(user) else Q(pk__in=[])
 
 
 class Course(TimeStampedModel):

@@ -5,12 +5,21 @@ Objects are read by attribute only; this module imports no domain app."""
 from django.utils.translation import gettext_lazy as _
 
 from .core import rule
-from .roles import ADMINISTRATORS, FIRM_WIDE, HANDLERS, OFFICERS, has_any
+from .roles import ADMINISTRATORS, FIRM_WIDE, HANDLERS, OFFICERS, has_any, is_writer
 
 
 @rule("integrations.alert.triage", message=_("Only incident handlers and officers triage alerts."))
 def _triage(user, obj=None) -> bool:
     return has_any(user, HANDLERS)
+
+
+@rule(
+    "integrations.token.write_scope",
+    message=_("Your role only reads: your tokens are read-only."),
+)
+def _token_write_scope(user, obj=None) -> bool:
+    """A read-write token is offered only to someone who may change things (not the auditor)."""
+    return is_writer(user)
 
 
 @rule(

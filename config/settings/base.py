@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.InputGuardMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,6 +170,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Celery: Redis when CELERY_BROKER_URL is set, otherwise kombu's filesystem transport, which
 # needs no server and still runs a real worker and beat in separate processes.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# A page hands work to the broker after its commit; with the broker down that hand-over gives up
+# within a second (one quick retry, 1 s connect timeout) instead of blocking the request for
+# seconds: the outbox row is already committed and the sweep hands it over later.
+BROKER_FAIL_FAST = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 1,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for sub in ("queue", "processed", "control"):
@@ -181,7 +192,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, **BROKER_FAIL_FAST}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_RESULT_EXTENDED = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -190,7 +201,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # The deadline sweep keeps a worker process busy for most of every minute: it has a queue of
 # its own, served by its own worker (scripts/run, README), so nothing else waits behind it.
 CELERY_TASK_ROUTES = {"deadlines.sweep": {"queue": "sweep"}}
@@ -220,6 +231,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    # core.inputs.JSONParser: NaN, a NUL character or nesting too deep is a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.inputs.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -232,6 +249,16 @@ SPECTACULAR_SETTINGS = {
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
     # The API's map is for signed-in users and token holders only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set shared by several fields (`spectacular --fail-on-warn` passes).
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "incidents.models.common.Grade",
+        "IncidentCategoryEnum": "incidents.models.common.IncidentCategory",
+        "IncidentStatusEnum": "incidents.models.cases.Incident.Status",
+        "DataLevelEnum": "governance.models.common.DataLevel",
+        "SharingTierEnum": "governance.models.common.SharingTier",
+        "PartyRoleEnum": "governance.models.agreements.CooperationAgreement.PartyRole",
+        "CounterpartyKindEnum": "governance.models.agreements.Counterparty.Kind",
+    },
 }
 
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

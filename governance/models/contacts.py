@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import VisibleQuerySet
+from accounts.roles import user_roles
 from core.models import TimeStampedModel
 
 from .agreements import CooperationAgreement
@@ -103,5 +104,6 @@ class ContactRoleAssignment(TimeStampedModel):
 
     @classmethod
     def visibility_q(cls, user) -> Q:
-        # The directory is for everyone who works here: who to call is not a secret.
-        return Q()
+        # The directory is for everyone who works here (holds a role): who to call is not a
+        # secret inside the firm; an account without a role sees none of it.
+        return Q() if user_roles(user) else Q(pk__in=[])

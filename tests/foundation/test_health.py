@@ -50,8 +50,9 @@ def own_redis():
     proc.wait()
 
 
-def test_health_reports_everything_up(client, own_redis):
+def test_health_reports_everything_up(client, own_redis, officer):
     _proc, port = own_redis
+    client.force_login(officer)  # the details are for officers (anonymous: statuses only)
     Heartbeat.objects.create(name="worker", seen_at=timezone.now())
     with override_settings(CELERY_BROKER_URL=f"redis://127.0.0.1:{port}/0"):
         response = client.get("/health/")
