@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts.policy import can_write
 from accounts.roles import Role, user_roles
 from core.errors import ApplicationError
-from core.labels import choice_labels
 
-from . import forms, selectors, services
+from . import forms, page_forms, selectors, services
 from .models import (
     Concern,
     Evidence,
@@ -60,51 +59,39 @@ def incident_list(request):
         "filter_query": "".join(f"{urlencode({k: v})}&" for k, v in filters.items() if v),
         "per_page": per_page,
         "statuses": Incident.Status.choices,
-        "statuses_by_value": choice_labels(Incident.Status),
         "grades": Grade.choices,
         "categories": Incident.Category.choices,
-        "categories_by_value": choice_labels(Incident.Category),
         "assignees": selectors.people_choices()["handlers"],
         "can_work": can_work(request.user),
     }
-    return render(request, "incidents/list.html", ctx)  # a Jinja2 template (core/jinja2.py)
-
-
-# Field limits and choices of the incident page's hand-written forms (the POST views validate
-# with the same forms, so the page and the validation cannot drift apart).
-PAGE_FORM_LIMITS = {
-    "reason": forms.GradeForm.base_fields["reason"].max_length,
-    "timeline_text": forms.TimelineForm.base_fields["text"].max_length,
-    "task_title": forms.TaskForm.base_fields["title"].max_length,
-    "comment": forms.CommentForm.base_fields["body"].max_length,
-    "evidence_description": forms.EvidenceForm.base_fields["description"].max_length,
-    "custody_note": forms.CustodyForm.base_fields["note"].max_length,
-    "rectification_title": forms.RectificationForm.base_fields["title"].max_length,
-    "owner_username": forms.RectificationForm.base_fields["owner_username"].max_length,
-    "note": forms.NoteForm.base_fields["note"].max_length,
-    "summary": forms.SummaryForm.base_fields["summary"].max_length,
-}
-TIMELINE_KINDS = forms.TimelineForm.base_fields["kind"].choices
+    return render(request, "incidents/list.html", ctx)
 
 
 @login_required
 def incident_detail(request, pk):
     ctx = selectors.incident_page(user=request.user, pk=pk)
     incident = ctx["incident"]
-    working = can_work(request.user)
     ctx.update(
-        can_work=working,
-        limits=PAGE_FORM_LIMITS,
-        grades=Grade.choices,
-        timeline_kinds=TIMELINE_KINDS,
-        proposed_grade=ctx["proposal"].grade if ctx["proposal"] else incident.grade,
+        can_work=can_work(request.user),
         close_refusals=services.close_refusals(incident)
         if incident.status == Incident.Status.SUMMARISED
         else [],
     )
-    if working and incident.status != Incident.Status.CLOSED:
-        ctx.update(selectors.people_choices(team_id=incident.team_id))
-    return render(request, "incidents/detail.html", ctx)  # a Jinja2 template (core/jinja2.py)
+    # The action forms are not on the page: each opens on demand (incident_action_form).
+    return render(request, "incidents/detail.html", ctx)
+
+
+@login_required
+def incident_action_form(request, pk, name, item_pk=None):
+    """One action form of the incident page, rendered from its form class: a fragment the page
+    opens in place (`?fragment=1`), or a page of its own (without script)."""
+    _require_worker(request.user)
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    spec, form, item, action = page_forms.build(name, incident, item_pk)
+    ctx = {"incident": incident, "spec": spec, "form": form, "item": item, "action": action}
+    if request.GET.get("fragment"):
+        return render(request, "incidents/_action_form.html", ctx)
+    return render(request, "incidents/action_form.html", ctx)
 
 
 # --- create / edit ------------------------------------------------------------------------------
