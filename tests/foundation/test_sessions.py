@@ -106,3 +106,18 @@ def test_unknown_session_key_is_anonymous(session_cache, client):
     client.cookies["sessionid"] = "x" * 32
     resp = client.get("/incidents/")
     assert resp.status_code == 302 and "/login/" in resp["Location"]
+
+
+def test_production_without_a_shared_cache_reads_sessions_from_the_database():
+    code = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 60,
+        "DJANGO_ALLOWED_HOSTS": "ir.example.com",
+        "PATH": "/usr/bin:/bin",
+    }
+    run = [sys.executable, "-c", code]
+    kw = {"capture_output": True, "text": True, "check": True, "cwd": django_settings.BASE_DIR}
+    assert subprocess.run(run, env=env, **kw).stdout.strip().endswith("backends.db")
+    env["CACHE_URL"] = "redis://127.0.0.1:6379/5"
+    assert subprocess.run(run, env=env, **kw).stdout.strip().endswith("backends.cached_db")
