@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.policy import can_write
 from accounts.roles import Role, user_roles
 from core.errors import ApplicationError
+from core.labels import choice_labels
 
 from . import forms, page_forms, selectors, services
 from .models import (
@@ -53,14 +54,19 @@ def incident_list(request):
     except ValueError:
         per_page = 25
     page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    # Labels from the per-language tables: get_FOO_display() re-translates every choice per call.
+    categories, statuses = choice_labels(Incident.Category), choice_labels(Incident.Status)
+    for i in page:
+        i.category_label = categories.get(i.category, i.category)
+        i.status_label = statuses.get(i.status, i.status)
     ctx = {
         "page": page,
         "filters": filters,
         "filter_query": "".join(f"{urlencode({k: v})}&" for k, v in filters.items() if v),
         "per_page": per_page,
-        "statuses": Incident.Status.choices,
-        "grades": Grade.choices,
-        "categories": Incident.Category.choices,
+        "statuses": statuses.items(),
+        "grades": choice_labels(Grade).items(),
+        "categories": categories.items(),
         "assignees": selectors.people_choices()["handlers"],
         "can_work": can_work(request.user),
     }
