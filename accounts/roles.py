@@ -6,8 +6,6 @@ see docs/authorisation.md.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.prepared import PreparedQuery
-
 
 class Role(models.TextChoices):
     COMPLIANCE_OFFICER = "compliance_officer", _("Compliance officer")
@@ -23,22 +21,14 @@ FIRM_WIDE_ROLES = {Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
 ADMIN_SITE_ROLES = {Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
 
 
-def _role_names(user):
-    from django.contrib.auth.models import Group
-
-    return Group.objects.filter(user__id=user).values("name")
-
-
-# Asked on every request: compiled once (core.prepared), not per request.
-_ROLE_NAMES = PreparedQuery(_role_names, "user")
-
-
 def user_roles(user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, "_role_codes", None)
     if cached is None:
-        cached = {r["name"] for r in _ROLE_NAMES.rows(user=user.pk)}
+        from django.contrib.auth.models import Group
+
+        cached = set(Group.objects.filter(user__id=user.pk).values_list("name", flat=True))
         if user.is_superuser:
             cached.add(Role.ADMINISTRATOR)
         user._role_codes = cached

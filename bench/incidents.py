@@ -2,14 +2,17 @@
 large PostgreSQL database. Seeds with COPY into its own database, then measures server time
 through the full Django stack (test client: middleware, session, auth, templates), from Django's
 request_started to request_finished, in a process set up as config/wsgi.py sets up a web worker.
-The incident page is an open case as handlers work it (graded, tasks, evidence, comments...);
-its samples alternate with replays of its own SQL, so both see the same machine.
+The incident page is an open case as handlers work it (graded, tasks, evidence, comments...).
+Each target's samples alternate with replays of its own SQL, so both see the same machine.
+Target: list page, list API and incident page p95 <= 50 ms server time each (exit status 1
+otherwise); the raw SQL time is printed beside for information. CACHE_URL (sessions in Redis)
+and PREPARED_QUERIES are read from the environment as the settings read them.
 
     .venv/bin/python bench/incidents.py [--incidents 100000] [--timeline 1000000]
         [--database-url postgres://postgres@127.0.0.1:5432/ir_bench_inc] [--runs 300] [--reseed]
 
-The last line printed is one JSON object with p50/p95 (ms) per target and the incident page's
-raw SQL time (the same queries the page ran, replayed through a cursor).
+The last line printed is one JSON object: p50/p95 (ms) per page, the raw SQL time of the same
+queries replayed through a cursor, the query count, and whether each target was met.
 """
 
 import argparse
@@ -161,6 +164,11 @@ def seed(n_incidents, n_timeline):
     print(f"seed: done in {time.monotonic() - started:.1f}s", file=sys.stderr)
 
 
+# Issue 14: each of these pages answers within 50 ms at the 95th percentile (server time). The
+# raw SQL time printed beside each is for information only (the "2x raw SQL" target is retired).
+TARGETS = ("list_page", "list_api", "incident_page")
+TARGET_P95_MS = 50
+
 PAGE_CASE_TITLE = "基准：处置中的客户信息泄露事件"
 
 
@@ -241,6 +249,7 @@ def page_case(handler):
 
 
 def measure(runs):
+    from django.conf import settings
     from django.core.signals import request_finished, request_started
     from django.db import connection, reset_queries
     from django.test import Client
@@ -255,13 +264,15 @@ def measure(runs):
 
     # Server time: from Django's request_started to request_finished, i.e. what a WSGI server
     # spends in Django for the request (the test client's own work around it is left out).
-    stamps = {}
+    stamps, cpu_ms = {}, []
 
     def started(**kwargs):
         stamps["start"] = time.perf_counter()
+        stamps["cpu_start"] = time.thread_time()
 
     def finished(**kwargs):
         stamps["end"] = time.perf_counter()
+        stamps["cpu_end"] = time.thread_time()
 
     request_started.connect(started)
     request_finished.connect(finished)
@@ -269,73 +280,87 @@ def measure(runs):
     def served(client, url):
         resp = client.get(url)
         assert resp.status_code == 200, url
+        cpu_ms.append((stamps["cpu_end"] - stamps["cpu_start"]) * 1000)
         return (stamps["end"] - stamps["start"]) * 1000
 
+    def statements_of(client, url):
+        with CaptureQueriesContext(connection) as ctx:
+            served(client, url)
+        statements = []
+        for q in ctx.captured_queries:
+            sql = q["sql"]
+            # A server-side cursor (QuerySet.iterator) is replayed as its plain SELECT.
+            if sql.startswith("DECLARE "):
+                sql = sql.split(" FOR ", 1)[1]
+            elif sql.startswith(("FETCH ", "CLOSE ")):
+                continue
+            statements.append(sql)
+        return statements
+
     def timed(client, url):
+        """Server time of `url`, alternating with a replay of the SQL it ran (raw SQL time,
+        for information), so both see the same machine (a shared VM's speed drifts)."""
         for _ in range(5):
             served(client, url)
-        return [served(client, url) for _ in range(runs)]
+        statements = statements_of(client, url)
+
+        def replay(cur):
+            for sql in statements:
+                cur.execute(sql)
+                if cur.description:
+                    cur.fetchall()
+
+        page_ms, raw_ms = [], []
+        cpu_ms.clear()
+        with connection.cursor() as cur:
+            for _ in range(5):
+                replay(cur)
+            for _ in range(runs):
+                page_ms.append(served(client, url))
+                t = time.perf_counter()
+                replay(cur)
+                raw_ms.append((time.perf_counter() - t) * 1000)
+        reset_queries()
+        figures = {
+            "p50_ms": pct(page_ms, 50),
+            "p95_ms": pct(page_ms, 95),
+            "raw_sql_p50_ms": pct(raw_ms, 50),
+            "raw_sql_p95_ms": pct(raw_ms, 95),
+            # this process's CPU time per request (what a busy shared machine does not inflate)
+            "cpu_p50_ms": pct(cpu_ms, 50),
+            "cpu_p95_ms": pct(cpu_ms, 95),
+            "queries": len(statements),
+        }
+        return figures, page_ms
 
     officer_client, handler_client = Client(), Client()
     officer_client.force_login(officer)
     handler_client.force_login(handler)
-    results = {}
-    list_ms = timed(handler_client, "/incidents/")
-    results["list_page"] = {"p50_ms": pct(list_ms, 50), "p95_ms": pct(list_ms, 95)}
-    officer_list_ms = timed(officer_client, "/incidents/?status=handling")
-    results["list_page_officer_filtered"] = {
-        "p50_ms": pct(officer_list_ms, 50),
-        "p95_ms": pct(officer_list_ms, 95),
-    }
-    api_ms = timed(officer_client, "/api/incidents/?status=handling&category=data_security")
-    results["list_api"] = {"p50_ms": pct(api_ms, 50), "p95_ms": pct(api_ms, 95)}
-    page_url = f"/incidents/{incident.pk}/"
-    for _ in range(5):
-        assert handler_client.get(page_url).status_code == 200
-    with CaptureQueriesContext(connection) as ctx:
-        handler_client.get(page_url)
-    statements = []
-    for q in ctx.captured_queries:
-        sql = q["sql"]
-        # A server-side cursor (QuerySet.iterator) is replayed as its plain SELECT.
-        if sql.startswith("DECLARE "):
-            sql = sql.split(" FOR ", 1)[1]
-        elif sql.startswith(("FETCH ", "CLOSE ")):
-            continue
-        statements.append(sql)
-
-    def replay(cur):
-        for sql in statements:
-            cur.execute(sql)
-            if cur.description:
-                cur.fetchall()
-
-    # Page and raw replay alternate, so both see the same machine (a shared VM's speed drifts).
-    page_ms, raw_ms = [], []
-    with connection.cursor() as cur:
-        for _ in range(5):
-            replay(cur)
-        for _ in range(runs):
-            page_ms.append(served(handler_client, page_url))
-            t = time.perf_counter()
-            replay(cur)
-            raw_ms.append((time.perf_counter() - t) * 1000)
-    reset_queries()
-    results["incident_page"] = {
-        "p50_ms": pct(page_ms, 50),
-        "p95_ms": pct(page_ms, 95),
-        "raw_sql_p50_ms": pct(raw_ms, 50),
-        "raw_sql_p95_ms": pct(raw_ms, 95),
-        "queries": len(statements),
-        "timeline_entries": incident.timeline.count(),
-        "ratio_p95_to_raw_sql": round(pct(page_ms, 95) / max(pct(raw_ms, 95), 0.001), 2),
-    }
+    results, all_ms = {}, []
+    for name, client, url in (
+        ("list_page", handler_client, "/incidents/"),
+        ("list_page_officer_filtered", officer_client, "/incidents/?status=handling"),
+        ("list_api", officer_client, "/api/incidents/?status=handling&category=data_security"),
+        ("incident_page", handler_client, f"/incidents/{incident.pk}/"),
+        # one action form opened on the page (loaded on demand), for information
+        ("action_form_task", handler_client, f"/incidents/{incident.pk}/forms/task/?fragment=1"),
+    ):
+        results[name], ms = timed(client, url)
+        if name in TARGETS:
+            all_ms += ms
+    results["incident_page"]["timeline_entries"] = incident.timeline.count()
+    results["target_p95_ms"] = TARGET_P95_MS
+    results["met"] = {t: results[t]["p95_ms"] <= TARGET_P95_MS for t in TARGETS}
     results["sizes"] = {
         "incidents": Incident.objects.count(),
         "timeline_entries": TimelineEntry.objects.count(),
         "runs": runs,
     }
-    results["median_all_ms"] = round(statistics.median(list_ms + api_ms + page_ms), 2)
+    results["settings"] = {
+        "session_cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "prepared_queries": settings.PREPARED_QUERIES,
+    }
+    results["median_all_ms"] = round(statistics.median(all_ms), 2)
     return results
 
 
@@ -356,7 +381,10 @@ def main():
     # Measure in a process set up as config/wsgi.py sets up a web worker.
     import config.wsgi  # noqa: F401
 
-    print(json.dumps(measure(args.runs), ensure_ascii=False))
+    results = measure(args.runs)
+    print(json.dumps(results, ensure_ascii=False))
+    if not all(results["met"].values()):
+        sys.exit(1)  # a target missed (the JSON above says which)
 
 
 if __name__ == "__main__":

@@ -9,17 +9,48 @@ converted exactly as `.values()` would convert them.
 Only ids (integers) and plain strings can be substituted: each is compiled from stand-in values
 that must reach the database as query parameters, which is checked at compile time.
 Querysets whose shape depends on the caller (a visibility rule per role, say) are not for this.
+
+Compiling reads private ORM internals (`QuerySet._fields`, `_iterable_class`, `Query.selected`,
+the compiler's `select`), which change between Django versions. Two ways back to the plain ORM,
+both evaluating the very same queryset: the `PREPARED_QUERIES` setting (False: always), and,
+when those internals are missing or changed, automatically for that query (with a warning in
+the log), so a new Django version slows a page down rather than breaking it.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import QuerySet
+
+logger = logging.getLogger(__name__)
+
+
+class _InternalsChanged(Exception):
+    """The ORM internals this module reads are not what it expects (another Django version)."""
+
+
+# What a missing or reshaped private attribute raises while compiling.
+_INTERNAL_ERRORS = (_InternalsChanged, AttributeError, ImportError, IndexError, KeyError)
+
+
+def enabled() -> bool:
+    """Whether prepared reads are compiled (settings.PREPARED_QUERIES, default True)."""
+    return getattr(settings, "PREPARED_QUERIES", True)
+
 
 # Two sets of stand-in ids, valid for every integer column (Django turns an out-of-range
 # lookup into "no rows" without SQL).
 _SENTINELS = (2_000_000_001, 2_100_000_001)
+
+
+def _column_names(query) -> tuple:
+    """The `.values()` names in column order (`Query.selected` is new in Django 5.2)."""
+    if query.selected:
+        return tuple(query.selected)
+    return (*query.extra_select, *query.values_select, *query.annotation_select)
 
 
 class Row(dict):
@@ -53,6 +84,7 @@ class PreparedQuery:
         self._param_types = {p.split(":")[0]: str if p.endswith(":str") else int for p in params}
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._model_class = None
+        self._orm_only = False  # set when compiling met unexpected ORM internals
 
     def _queryset(self, **values) -> QuerySet:
         return self._build(**values)
@@ -100,23 +132,53 @@ class PreparedQuery:
         converters = tuple(
             (pos, convs, expr) for pos, (convs, expr) in compiler.get_converters(fields).items()
         )
-        if query.selected:
-            names = tuple(query.selected)
-        else:
-            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        names = _column_names(query)
+        if len(names) != len(fields):
+            raise _InternalsChanged("column names and selected columns differ")
         return _Compiled(sql, tuple(params), positions, names, converters)
+
+    def _orm_rows(self, using: str | None, values: dict) -> list[Row]:
+        """The same queryset evaluated by the ORM (no compiled SQL, no private internals)."""
+        qs = self._queryset(**{n: self._param_types[n](v) for n, v in values.items()})
+        if not isinstance(qs, QuerySet):
+            raise TypeError("A PreparedQuery must build a .values() queryset.")
+        iterable = getattr(qs, "_iterable_class", None)  # when this Django still has it
+        if iterable is not None and iterable.__name__ != "ValuesIterable":
+            raise TypeError("A PreparedQuery must build a .values() queryset.")
+        rows = [Row(r) for r in (qs.using(using) if using else qs)]
+        return rows
+
+    def _compiled_for(self, alias: str, key) -> _Compiled | None:
+        try:
+            compiled = self._compile(alias)
+        except _INTERNAL_ERRORS as exc:
+            self._orm_only = True
+            logger.warning(
+                "core.prepared: cannot compile %r on this Django version (%s: %s); "
+                "it is evaluated through the ORM instead.",
+                self,
+                type(exc).__name__,
+                exc,
+            )
+            return None
+        self._compiled[key] = compiled
+        return compiled
 
     def rows(self, *, using: str | None = None, cursor=None, **values) -> list[Row]:
         """Run with these ids. A page running several prepared reads may pass one `cursor`
         (from `connections[alias].cursor()`) for all of them."""
         if set(values) != set(self._param_names):
             raise TypeError(f"Expected parameters {self._param_names}, got {tuple(values)}.")
+        if self._orm_only or not enabled():
+            return self._orm_rows(using, values)
         alias = using or router.db_for_read(self._model())
         connection = connections[alias]
         key = (alias, connection.vendor)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(alias)
+            compiled = self._compiled_for(alias, key)
+            if compiled is None:
+                return self._orm_rows(using, values)
         params = list(compiled.params)
         for name, indexes in compiled.positions.items():
             value = self._param_types[name](values[name])

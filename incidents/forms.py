@@ -227,6 +227,14 @@ class NoteForm(forms.Form):
     )
 
 
+class RectificationDoneForm(NoteForm):
+    """Completing a rectification item: what was done, and a file as evidence if there is one."""
+
+    file = forms.FileField(
+        label=_("File"), required=False, validators=[UploadValidator(kinds=EVIDENCE_KINDS)]
+    )
+
+
 class SummaryForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"),

@@ -9,6 +9,12 @@ urlpatterns = [
     path("incidents/new/", views.incident_create, name="create"),
     path("incidents/<int:pk>/", views.incident_detail, name="detail"),
     path("incidents/<int:pk>/edit/", views.incident_edit, name="edit"),
+    path("incidents/<int:pk>/forms/<slug:name>/", views.incident_action_form, name="action-form"),
+    path(
+        "incidents/<int:pk>/forms/<slug:name>/<int:item_pk>/",
+        views.incident_action_form,
+        name="row-action-form",
+    ),
     path("incidents/<int:pk>/grade/", views.incident_grade, name="grade"),
     path(
         "incidents/<int:pk>/transition/<slug:action>/",

@@ -17,7 +17,7 @@ from core import pages
 from core.errors import ApplicationError
 from core.labels import choice_labels
 
-from . import forms, selectors, services
+from . import forms, page_forms, selectors, services
 from .models import (
     Concern,
     Evidence,
@@ -48,37 +48,23 @@ def incident_list(request):
     except ValueError:
         per_page = 25
     page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    # Labels from the per-language tables: get_FOO_display() re-translates every choice per call.
+    categories, statuses = choice_labels(Incident.Category), choice_labels(Incident.Status)
+    for i in page:
+        i.category_label = categories.get(i.category, i.category)
+        i.status_label = statuses.get(i.status, i.status)
     ctx = {
         "page": page,
         "filters": filters,
         "filter_query": "".join(f"{urlencode({k: v})}&" for k, v in filters.items() if v),
         "per_page": per_page,
-        "statuses": Incident.Status.choices,
-        "statuses_by_value": choice_labels(Incident.Status),
-        "grades": Grade.choices,
-        "categories": Incident.Category.choices,
-        "categories_by_value": choice_labels(Incident.Category),
+        "statuses": statuses.items(),
+        "grades": choice_labels(Grade).items(),
+        "categories": categories.items(),
         "assignees": selectors.people_choices()["handlers"],
         "can_work": policy.allows(request.user, "incidents.case.work"),
     }
-    return render(request, "incidents/list.html", ctx)  # a Jinja2 template (core/jinja2.py)
-
-
-# Field limits and choices of the incident page's hand-written forms (the POST views validate
-# with the same forms, so the page and the validation cannot drift apart).
-PAGE_FORM_LIMITS = {
-    "reason": forms.GradeForm.base_fields["reason"].max_length,
-    "timeline_text": forms.TimelineForm.base_fields["text"].max_length,
-    "task_title": forms.TaskForm.base_fields["title"].max_length,
-    "comment": forms.CommentForm.base_fields["body"].max_length,
-    "evidence_description": forms.EvidenceForm.base_fields["description"].max_length,
-    "custody_note": forms.CustodyForm.base_fields["note"].max_length,
-    "rectification_title": forms.RectificationForm.base_fields["title"].max_length,
-    "owner_username": forms.RectificationForm.base_fields["owner_username"].max_length,
-    "note": forms.NoteForm.base_fields["note"].max_length,
-    "summary": forms.SummaryForm.base_fields["summary"].max_length,
-}
-TIMELINE_KINDS = forms.TimelineForm.base_fields["kind"].choices
+    return render(request, "incidents/list.html", ctx)
 
 
 @login_required
@@ -88,17 +74,25 @@ def incident_detail(request, pk):
     working = policy.allows(request.user, "incidents.incident.change", incident)
     ctx.update(
         can_work=working,
-        limits=PAGE_FORM_LIMITS,
-        grades=Grade.choices,
-        timeline_kinds=TIMELINE_KINDS,
-        proposed_grade=ctx["proposal"].grade if ctx["proposal"] else incident.grade,
         close_refusals=services.close_refusals(incident)
         if incident.status == Incident.Status.SUMMARISED
         else [],
     )
-    if working and incident.status != Incident.Status.CLOSED:
-        ctx.update(selectors.people_choices(team_id=incident.team_id))
-    return render(request, "incidents/detail.html", ctx)  # a Jinja2 template (core/jinja2.py)
+    # The action forms are not on the page: each opens on demand (incident_action_form).
+    return render(request, "incidents/detail.html", ctx)
+
+
+@login_required
+def incident_action_form(request, pk, name, item_pk=None):
+    """One action form of the incident page, rendered from its form class: a fragment the page
+    opens in place (`?fragment=1`), or a page of its own (without script)."""
+    _require_worker(request.user)
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    spec, form, item, action = page_forms.build(name, incident, item_pk)
+    ctx = {"incident": incident, "spec": spec, "form": form, "item": item, "action": action}
+    if request.GET.get("fragment"):
+        return render(request, "incidents/_action_form.html", ctx)
+    return render(request, "incidents/action_form.html", ctx)
 
 
 # --- create / edit ------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Signs in as each demo user against a running server, checks the admin speaks Chinese and a
-handler can open a demo incident (the Jinja2 page on the embedded database)."""
+handler can open a demo incident (on the embedded database)."""
 
 import re
 import sys

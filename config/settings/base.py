@@ -91,24 +91,6 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # Hot pages only (core/jinja2.py says why); templates live in <app>/jinja2/.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "NAME": "jinja2",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "environment": "core.jinja2.environment",
-            "autoescape": True,
-            # What the layout shows besides the page (csrf_input and request come built in).
-            "context_processors": [
-                "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
-                "core.context_processors.language_select",
-                "notifications.context_processors.unread",
-            ],
-        },
-    },
 ]
 
 DATABASES = {
@@ -129,9 +111,25 @@ AUTH_USER_MODEL = "accounts.User"
 # Axes first: it refuses locked-out credentials before the model backend checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.UserBackend",
+    "accounts.backends.RoleBackend",
 ]
-SESSION_ENGINE = "core.sessions"
+# Sessions: Django's cached_db store (read from the cache, written through to the database).
+# The cache is Redis (django-redis) when CACHE_URL is set, otherwise this process's memory.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# core.prepared: the incident page's lists and the unread count are compiled once per process;
+# False evaluates the same querysets through the ORM each time (docs/performance.md).
+PREPARED_QUERIES = env.bool("PREPARED_QUERIES", default=True)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

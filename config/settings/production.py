@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import CACHE_URL, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -17,6 +17,12 @@ if not ALLOWED_HOSTS:
 # reuse) instead of opening one per request, which costs more than a whole page's queries.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Sessions are cached_db in the shared Redis (CACHE_URL). Without one, each web process would
+# keep its own copy of a session, which a sign-out in another process could not end: read them
+# from the database instead.
+if not CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

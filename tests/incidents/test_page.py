@@ -69,11 +69,56 @@ def test_page_shows_every_part_of_the_case(client_for, handler, worked_case):
     assert "Grading history" in html and "李处置" in html
 
 
-def test_forms_carry_the_field_names_the_actions_read(client_for, handler, handler2, worked_case):
+def _action_links(html):
+    return dict(
+        (m.group(2), m.group(1))
+        for m in re.finditer(
+            r'data-action-form href="(/incidents/\d+/forms/([\w-]+)/(?:\d+/)?)"', html
+        )
+    )
+
+
+def test_every_action_form_is_rendered_from_its_form_class(client_for, handler, worked_case):
+    from incidents.page_forms import PAGE_FORMS
+
     client = client_for(handler)
     html = client.get(f"/incidents/{worked_case.pk}/").content.decode()
-    for name in ("grade", "reason", "qualitative", "kind", "text", "title", "assignee", "owner"):
-        assert f'name="{name}"' in html, name
+    main = html.split('<main class="content">')[1].split("</main>")[0]
+    inputs = re.findall(r"<input[^>]*>", main)
+    assert all('name="csrfmiddlewaretoken"' in i for i in inputs), inputs
+    assert "<textarea" not in main and "<select" not in main
+    links = _action_links(html)
+    # a handling case with evidence and an open rectification item offers these actions
+    assert set(links) == {"grade", "task", "timeline", "evidence", "custody", "rectification"} | {
+        "complete",
+        "comment",
+    }
+    for name, url in links.items():
+        resp = client.get(url + "?fragment=1")
+        assert resp.status_code == 200, name
+        fragment = resp.content.decode()
+        assert "<html" not in fragment and 'name="csrfmiddlewaretoken"' in fragment
+        for field in PAGE_FORMS[name].form_class.base_fields:
+            assert f'name="{field}"' in fragment, (name, field)
+    # the fields that had drifted from the form classes
+    fragment = client.get(links["rectification"] + "?fragment=1").content.decode()
+    assert re.search(r'<textarea name="description"[^>]*maxlength="5000"', fragment)
+    fragment = client.get(links["complete"] + "?fragment=1").content.decode()
+    assert '<textarea name="note"' in fragment and 'enctype="multipart/form-data"' in fragment
+
+
+def test_without_script_a_form_opens_as_a_page(client_for, handler, worked_case):
+    client = client_for(handler)
+    resp = client.get(f"/incidents/{worked_case.pk}/forms/timeline/")
+    html = resp.content.decode()
+    assert resp.status_code == 200 and 'class="topbar"' in html
+    assert worked_case.reference in html and 'name="text"' in html
+    assert f'action="/incidents/{worked_case.pk}/timeline/"' in html
+
+
+def test_forms_post_the_field_names_the_actions_read(client_for, handler, handler2, worked_case):
+    client = client_for(handler)
+    html = client.get(f"/incidents/{worked_case.pk}/forms/task/?fragment=1").content.decode()
     assert f'<option value="{handler2.pk}">陈应急</option>' in html
     # the add-task form as the page sends it
     resp = client.post(
@@ -84,15 +129,24 @@ def test_forms_carry_the_field_names_the_actions_read(client_for, handler, handl
     assert worked_case.tasks.filter(title="通知受影响客户", assignee=handler2).exists()
     html = client.get(f"/incidents/{worked_case.pk}/").content.decode()
     assert "通知受影响客户" in html
+    # the grade form starts from the proposal and the ticked criteria
+    html = client.get(f"/incidents/{worked_case.pk}/forms/grade/?fragment=1").content.decode()
+    assert re.search(r'<option value="(I{1,3}|IV)" selected>', html)
+    assert 'name="qualitative"' in html and 'name="reason"' in html
 
 
-def test_closed_or_read_only_page_has_no_action_forms(client_for, auditor, worked_case):
+def test_closed_or_read_only_page_has_no_action_forms(client_for, auditor, handler, worked_case):
     html = client_for(auditor).get(f"/incidents/{worked_case.pk}/").content.decode()
     assert "核对泄露范围" in html
-    assert 'name="assignee"' not in html and 'name="grade"' not in html
+    assert "data-action-form" not in html and 'name="assignee"' not in html
+    assert client_for(auditor).get(f"/incidents/{worked_case.pk}/forms/task/").status_code == 403
     Incident.objects.filter(pk=worked_case.pk).update(status=Incident.Status.CLOSED)
     html = client_for(auditor).get(f"/incidents/{worked_case.pk}/").content.decode()
     assert "propose grade" not in html and "接口增加频率限制" in html
+    client = client_for(handler)
+    html = client.get(f"/incidents/{worked_case.pk}/").content.decode()
+    assert set(_action_links(html)) == {"custody", "complete", "comment"}
+    assert client.get(f"/incidents/{worked_case.pk}/forms/task/").status_code == 404
 
 
 def test_owner_choices_are_the_team_and_handlers_and_anyone_by_username(
@@ -100,7 +154,7 @@ def test_owner_choices_are_the_team_and_handlers_and_anyone_by_username(
 ):
     incident = make_incident(team=department)
     client = client_for(handler)
-    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    html = client.get(f"/incidents/{incident.pk}/forms/rectification/").content.decode()
     owner_select = re.search(r'<select name="owner".*?</select>', html, re.S).group(0)
     assert f'value="{staff.pk}"' in owner_select  # the case team's member
     assert f'value="{handler.pk}"' in owner_select  # a handler

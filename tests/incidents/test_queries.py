@@ -1,4 +1,5 @@
-"""Query counts bounded independent of page size / amount of data."""
+"""Query counts bounded independent of page size / amount of data (issue 14's acceptance: the
+list page, the list API and the incident page, each at two data sizes)."""
 
 from datetime import timedelta
 
@@ -51,10 +52,11 @@ def test_list_page_queries_bounded(client_for, handler, handler2, django_assert_
     _seed(n, handler, handler2)
     c = client_for(handler)
     c.get("/incidents/")  # warm caches (content types, session)
-    with django_assert_max_num_queries(12):
+    # user, roles, count, rows, assignee options, unread count (the session is in the cache)
+    with django_assert_max_num_queries(8):
         resp = c.get("/incidents/?per_page=100")
-    assert resp.status_code == 200
-    with django_assert_max_num_queries(12):
+    assert resp.status_code == 200 and resp.content.decode().count("/incidents/") > n
+    with django_assert_max_num_queries(8):
         c.get("/incidents/?overdue=1&status=new&q=事件")
 
 
@@ -63,7 +65,8 @@ def test_list_api_queries_bounded(client_for, handler, handler2, django_assert_m
     _seed(n, handler, handler2)
     c = client_for(handler)
     c.get("/api/incidents/")
-    with django_assert_max_num_queries(8):
+    # user, roles, count, rows
+    with django_assert_max_num_queries(6):
         resp = c.get("/api/incidents/?status=new")
     assert resp.json()["count"] == n
 
@@ -76,7 +79,7 @@ def test_incident_page_queries_bounded(
     _rich(incident, handler, n)
     c = client_for(handler)
     c.get(f"/incidents/{incident.pk}/")
-    # session, user, roles, case, ten lists, criteria, two option lists, unread count
-    with django_assert_max_num_queries(20):
+    # user, roles, case, ten lists, criteria, unread count (the forms open on demand)
+    with django_assert_max_num_queries(17):
         resp = c.get(f"/incidents/{incident.pk}/")
-    assert resp.status_code == 200
+    assert resp.status_code == 200 and resp.content.decode().count("记录 ") == n

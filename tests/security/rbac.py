@@ -203,6 +203,12 @@ ARGS = {
     "incidents:evidence-upload": _i,
     "incidents:evidence-download": lambda d: {"evidence_pk": d.evidence.pk},
     "incidents:custody-add": lambda d: {"evidence_pk": d.evidence.pk},
+    "incidents:action-form": lambda d: {"pk": d.incident.pk, "name": "comment"},
+    "incidents:row-action-form": lambda d: {
+        "pk": d.evidence.incident_id,
+        "name": "custody",
+        "item_pk": d.evidence.pk,
+    },
     "incidents:rectification-add": _i,
     "incidents:rectification-action": lambda d: {
         "item_pk": d.rectification.pk,

@@ -162,6 +162,9 @@ MATRIX = {
     "file-download": row(302, 404, 404, 200, 200, 200, 200),
     "health": row(200, 200, 200, 200, 200, 200, 200),
     "home": row(302, 200, 200, 200, 200, 200, 200),
+    # The incident page's action forms (GET, opened on demand): for those who work cases.
+    "incidents:action-form": row(302, 403, 403, 200, 200, 403, 200),
+    "incidents:row-action-form": row(302, 403, 403, 200, 200, 403, 200),
     "incidents:api-concern-close": row(403, 405, 405, 405, 405, 405, 405),
     "incidents:api-concern-detail": row(403, 404, 200, 200, 200, 200, 200),
     "incidents:api-concern-list": row(403, 200, 200, 200, 200, 200, 200),
