@@ -19,6 +19,9 @@ class DeadlinesConfig(AppConfig):
         audit_register(ReminderPolicy)
         audit_register(ReminderStep)
         audit_register(HolidayOverride)
+        from .models import CalendarYear
+
+        audit_register(CalendarYear)
         grant(
             Role.COMPLIANCE_OFFICER,
             "deadlines.view_*",
@@ -27,6 +30,7 @@ class DeadlinesConfig(AppConfig):
             "deadlines.*_reminderpolicy",
             "deadlines.*_reminderstep",
             "deadlines.*_holidayoverride",
+            "deadlines.*_calendaryear",
         )
         register(NavItem("my", _("Due and overdue"), "deadlines:mine", frozenset(), 20))
         register(

@@ -12,6 +12,11 @@ class ReportingConfig(AppConfig):
 
         from . import audit_trail, demo, receivers  # noqa: F401  (audit trail, demo, signals)
 
+        receivers.connect_drills()
+        from deadlines.retiming import register_retimer
+
+        register_retimer(receivers.retime_on_calendar)
+
         grant(Role.COMPLIANCE_OFFICER, "reporting.*")
         grant(
             Role.INCIDENT_HANDLER,

@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.signals import deadline_missed
 from incidents.closing import register_close_blocker
-from incidents.signals import incident_graded, incident_resolved
+from incidents.signals import (
+    incident_graded,
+    incident_reporting_facts_changed,
+    incident_resolved,
+)
 
 from . import services
 from .models import RegulatoryReport, Stage
@@ -25,6 +29,32 @@ def on_incident_graded(sender, incident, old_grade, new_grade, actor=None, reaso
 @receiver(incident_resolved, dispatch_uid="reporting.incident_resolved")
 def on_incident_resolved(sender, incident, actor=None, **kwargs):
     services.incident_resolved(incident=incident, actor=actor)
+
+
+@receiver(incident_reporting_facts_changed, dispatch_uid="reporting.incident_facts_changed")
+def on_incident_facts_changed(sender, incident, actor=None, reason="", **kwargs):
+    services.incident_facts_changed(incident=incident, actor=actor, reason=reason)
+
+
+def on_drill_saved(sender, instance, **kwargs):
+    """Order 218 Art. 38: a completed drill owes its report to the CSRC."""
+    if instance.status == "completed" and instance.completed_at is not None:
+        services.drill_report_open(drill=instance)
+
+
+def connect_drills():
+    from django.db.models.signals import post_save
+
+    from training.models import Drill
+
+    post_save.connect(on_drill_saved, sender=Drill, dispatch_uid="reporting.drill_saved")
+
+
+def retime_on_calendar(deadline, *, reason, actor=None):
+    """deadlines' calendar re-timing asks each app for the deadlines it computed."""
+    if _report_for(deadline) is None:
+        return None
+    return services.report_retime_on_calendar(deadline=deadline, reason=reason, actor=actor)
 
 
 def _report_for(deadline):

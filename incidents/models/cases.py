@@ -109,6 +109,25 @@ class Incident(TimeStampedModel):
     cii_involved = models.BooleanField(
         _("critical information infrastructure involved"), default=False
     )
+    # Facts the reporting rules read (who must be told, and until when).
+    service_restored_at = models.DateTimeField(
+        _("service restored at"),
+        null=True,
+        blank=True,
+        help_text=_("Outage-type cases: hourly follow-up reports stop once service is restored."),
+    )
+    suspected_crime_at = models.DateTimeField(
+        _("suspected crime flagged at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the case is suspected to be a crime: the police must be told."),
+    )
+    cause_unknown = models.BooleanField(
+        _("cause not yet known"),
+        default=False,
+        help_text=_("A preliminary analysis report is then due instead of the final report."),
+    )
+    cause_established_at = models.DateTimeField(_("cause established at"), null=True, blank=True)
     qualitative_criteria = models.ManyToManyField(
         GradingCriterion,
         blank=True,
