@@ -5,28 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_heartbeat_schedule'),
+        ("core", "0002_heartbeat_schedule"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FirmProfile',
+            name="FirmProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='firm name')),
-                ('credit_code', models.CharField(blank=True, max_length=18, validators=[core.credit_code.validate_credit_code], verbose_name='unified social credit code')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('regulator_branch', models.CharField(blank=True, help_text='The CSRC local branch (派出机构) the firm reports to, e.g. 深圳证监局.', max_length=100, verbose_name='regulator branch')),
-                ('contact_name', models.CharField(blank=True, max_length=60, verbose_name='reporting contact')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name="reporting contact's phone")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="firm name")),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        validators=[core.credit_code.validate_credit_code],
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "regulator_branch",
+                    models.CharField(
+                        blank=True,
+                        help_text="The CSRC local branch (派出机构) the firm reports to, e.g. 深圳证监局.",
+                        max_length=100,
+                        verbose_name="regulator branch",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="reporting contact"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="reporting contact's phone"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'firm profile',
-                'verbose_name_plural': 'firm profile',
+                "verbose_name": "firm profile",
+                "verbose_name_plural": "firm profile",
             },
         ),
     ]

@@ -6,30 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deadlines', '0002_sweep_schedule'),
+        ("deadlines", "0002_sweep_schedule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('schedule_complete', models.BooleanField(default=False, help_text='Ticked by an officer once every holiday and make-up day is entered.', verbose_name='schedule complete')),
-                ('notice_reference', models.CharField(blank=True, help_text='E.g. 国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕…号）.', max_length=300, verbose_name='State Council notice')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='marked complete at')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='marked complete by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
+                (
+                    "schedule_complete",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Ticked by an officer once every holiday and make-up day is entered.",
+                        verbose_name="schedule complete",
+                    ),
+                ),
+                (
+                    "notice_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. 国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕…号）.",
+                        max_length=300,
+                        verbose_name="State Council notice",
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="marked complete at"),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="marked complete by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar year',
-                'verbose_name_plural': 'calendar years',
-                'ordering': ['year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('schedule_complete', False), models.Q(('notice_reference', ''), _negated=True), _connector='OR'), name='deadlines_complete_year_cites_notice')],
+                "verbose_name": "calendar year",
+                "verbose_name_plural": "calendar years",
+                "ordering": ["year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("schedule_complete", False),
+                            models.Q(("notice_reference", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="deadlines_complete_year_cites_notice",
+                    )
+                ],
             },
         ),
     ]

@@ -4,30 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0005_evidence_upload_validator'),
+        ("incidents", "0005_evidence_upload_validator"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='cause_established_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='cause established at'),
+            model_name="incident",
+            name="cause_established_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="cause established at"),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='cause_unknown',
-            field=models.BooleanField(default=False, help_text='A preliminary analysis report is then due instead of the final report.', verbose_name='cause not yet known'),
+            model_name="incident",
+            name="cause_unknown",
+            field=models.BooleanField(
+                default=False,
+                help_text="A preliminary analysis report is then due instead of the final report.",
+                verbose_name="cause not yet known",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='service_restored_at',
-            field=models.DateTimeField(blank=True, help_text='Outage-type cases: hourly follow-up reports stop once service is restored.', null=True, verbose_name='service restored at'),
+            model_name="incident",
+            name="service_restored_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Outage-type cases: hourly follow-up reports stop once service is restored.",
+                null=True,
+                verbose_name="service restored at",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='suspected_crime_at',
-            field=models.DateTimeField(blank=True, help_text='Set when the case is suspected to be a crime: the police must be told.', null=True, verbose_name='suspected crime flagged at'),
+            model_name="incident",
+            name="suspected_crime_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Set when the case is suspected to be a crime: the police must be told.",
+                null=True,
+                verbose_name="suspected crime flagged at",
+            ),
         ),
     ]

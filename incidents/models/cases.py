@@ -241,6 +241,20 @@ class AffectedSystem(models.Model):
     main_function_outage_minutes = models.PositiveIntegerField(
         _("main-function outage (minutes)"), default=0
     )
+    # CSRC 2021 grading (附表): information-system class × service-capability abnormality ×
+    # duration, entered by the handler; the criteria combine them.
+    system_class = models.PositiveSmallIntegerField(
+        _("CSRC information-system class"),
+        choices=[(1, "一类"), (2, "二类"), (3, "三类"), (4, "四类"), (5, "五类")],
+        null=True,
+        blank=True,
+    )
+    abnormality_percent = models.PositiveSmallIntegerField(
+        _("service-capability abnormality (%)"), null=True, blank=True
+    )
+    abnormality_minutes = models.PositiveIntegerField(
+        _("abnormality duration (minutes)"), default=0
+    )
 
     objects = VisibleQuerySet.as_manager()
 
