@@ -49,7 +49,16 @@ class UserRefField(serializers.PrimaryKeyRelatedField):
 class AffectedSystemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AffectedSystem
-        fields = ["name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes"]
+        fields = [
+            "name",
+            "category",
+            "is_cii",
+            "outage_minutes",
+            "main_function_outage_minutes",
+            "system_class",
+            "abnormality_percent",
+            "abnormality_minutes",
+        ]
 
 
 class IncidentListSerializer(serializers.ModelSerializer):

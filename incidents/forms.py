@@ -84,7 +84,16 @@ class IncidentForm(forms.ModelForm):
 SystemFormSet = inlineformset_factory(
     Incident,
     AffectedSystem,
-    fields=["name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes"],
+    fields=[
+        "name",
+        "category",
+        "is_cii",
+        "outage_minutes",
+        "main_function_outage_minutes",
+        "system_class",
+        "abnormality_percent",
+        "abnormality_minutes",
+    ],
     extra=2,
     can_delete=True,
 )

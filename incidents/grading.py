@@ -43,7 +43,7 @@ def incident_facts(incident, systems=None) -> dict:
                 "main_outage_minutes": s.main_function_outage_minutes,
                 "system_class": getattr(s, "system_class", None),
                 "abnormality_percent": getattr(s, "abnormality_percent", None),
-                "abnormality_minutes": getattr(s, "abnormality_minutes", 0),
+                "abnormality_minutes": getattr(s, "abnormality_minutes", None),
             }
             for s in systems
         ],

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
             model_name="affectedsystem",
             name="abnormality_minutes",
             field=models.PositiveIntegerField(
-                default=0, verbose_name="abnormality duration (minutes)"
+                blank=True, null=True, verbose_name="abnormality duration (minutes)"
             ),
         ),
         migrations.AddField(

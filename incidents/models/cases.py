@@ -253,7 +253,7 @@ class AffectedSystem(models.Model):
         _("service-capability abnormality (%)"), null=True, blank=True
     )
     abnormality_minutes = models.PositiveIntegerField(
-        _("abnormality duration (minutes)"), default=0
+        _("abnormality duration (minutes)"), null=True, blank=True
     )
 
     objects = VisibleQuerySet.as_manager()

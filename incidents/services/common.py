@@ -150,7 +150,7 @@ def _replace_systems(incident, systems):
                 main_function_outage_minutes=s.get("main_function_outage_minutes") or 0,
                 system_class=s.get("system_class") or None,
                 abnormality_percent=s.get("abnormality_percent"),
-                abnormality_minutes=s.get("abnormality_minutes") or 0,
+                abnormality_minutes=s.get("abnormality_minutes"),
             )
         )
     AffectedSystem.objects.bulk_create(rows)
