@@ -10,3 +10,9 @@ class CoreConfig(AppConfig):
         from .api import install_serializer_defaults
 
         install_serializer_defaults()
+
+        from audit.registry import audit_register
+
+        from .models import FirmProfile
+
+        audit_register(FirmProfile)

@@ -5,7 +5,14 @@ from accounts import policy
 from accounts.policy.admin import PolicyAdmin, PolicyInline
 
 from . import services
-from .models import Deadline, DeadlineKind, HolidayOverride, ReminderPolicy, ReminderStep
+from .models import (
+    CalendarYear,
+    Deadline,
+    DeadlineKind,
+    HolidayOverride,
+    ReminderPolicy,
+    ReminderStep,
+)
 
 _SETTINGS = {
     "add": "deadlines.policy.change",
@@ -60,6 +67,42 @@ class HolidayOverrideAdmin(PolicyAdmin):
     date_hierarchy = "date"
     search_fields = ["name", "source"]
     policy_actions = _SETTINGS
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the year's open working-day deadlines re-time in the same step.
+        if change and "date" in form.changed_data:
+            old = HolidayOverride.objects.get(pk=obj.pk)
+            services.calendar_override_delete(actor=request.user, override=old)
+            obj.pk = None
+        saved, moves = services.calendar_override_save(
+            actor=request.user,
+            date=obj.date,
+            is_working_day=obj.is_working_day,
+            name=obj.name,
+            source=obj.source,
+        )
+        obj.pk = saved.pk
+        self.message_user(request, _("%(n)d open deadlines re-timed.") % {"n": len(moves)})
+
+    def delete_model(self, request, obj):
+        services.calendar_override_delete(actor=request.user, override=obj)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "schedule_complete", "notice_reference", "completed_by", "completed_at"]
+    fields = ["year", "schedule_complete", "notice_reference"]
+    readonly_fields = ["completed_by", "completed_at"]
+
+    def save_model(self, request, obj, form, change):
+        saved, moves = services.calendar_year_save(
+            actor=request.user,
+            year=obj.year,
+            schedule_complete=obj.schedule_complete,
+            notice_reference=obj.notice_reference,
+        )
+        obj.pk = saved.pk
+        self.message_user(request, _("%(n)d open deadlines re-timed.") % {"n": len(moves)})
 
 
 @admin.register(Deadline)

@@ -3,9 +3,10 @@
 Working days: an admin-entered HolidayOverride for the date wins (it is someone's deliberate
 word, e.g. a correction or next year's State Council arrangement); then chinese-calendar, which
 knows public holidays and make-up working days (调休) for the years it ships; then, for a year
-neither knows, Monday–Friday with `confirmed=False` so an officer sees the guess. A year for
-which the override table holds at least one row counts as entered by an admin: its other days
-follow Monday–Friday and are confirmed. Nothing here raises for an unknown year.
+neither knows, Monday–Friday. Every date of a year the library does not know stays
+`confirmed=False` (overrides included) until an officer marks that year's published schedule
+complete (a CalendarYear row with the State Council notice): one override row does not make a
+whole year known. Nothing here raises for an unknown year.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -34,23 +35,28 @@ class _Overrides:
 
     def __init__(self):
         self._years: dict[int, dict[date, bool]] = {}
+        self._complete: dict[int, bool] = {}
 
     def _year(self, year: int) -> dict[date, bool]:
         if year not in self._years:
-            from .models import HolidayOverride
+            from .models import CalendarYear, HolidayOverride
 
             rows = HolidayOverride.objects.filter(date__year=year)
             self._years[year] = dict(rows.values_list("date", "is_working_day"))
+            self._complete[year] = CalendarYear.objects.filter(
+                year=year, schedule_complete=True
+            ).exists()
         return self._years[year]
 
     def answer(self, day: date) -> tuple[bool, bool]:
         entered = self._year(day.year)
-        if day in entered:
-            return entered[day], True
         library = _library_answer(day)
+        known = library is not None or self._complete[day.year]
+        if day in entered:
+            return entered[day], known
         if library is not None:
             return library, True
-        return day.weekday() < 5, bool(entered)
+        return day.weekday() < 5, known
 
 
 def is_working_day(day: date) -> tuple[bool, bool]:

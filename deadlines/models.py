@@ -166,6 +166,48 @@ class HolidayOverride(TimeStampedModel):
         return f"{self.date:%Y-%m-%d} {self.name}"
 
 
+class CalendarYear(TimeStampedModel):
+    """A year's published holiday schedule (the State Council's notice), as entered by an
+    officer. Until the schedule is marked complete, every date of a year the calendar library
+    does not know stays "unconfirmed", whatever overrides exist for it."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    schedule_complete = models.BooleanField(
+        _("schedule complete"),
+        default=False,
+        help_text=_("Ticked by an officer once every holiday and make-up day is entered."),
+    )
+    notice_reference = models.CharField(
+        _("State Council notice"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. 国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕…号）."),
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked complete by"),
+    )
+    completed_at = models.DateTimeField(_("marked complete at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(schedule_complete=False) | ~Q(notice_reference=""),
+                name="deadlines_complete_year_cites_notice",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+
 class DeadlineQuerySet(VisibleQuerySet):
     def active(self):
         return self.filter(state__in=Deadline.ACTIVE_STATES)

@@ -394,3 +394,174 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
                 key=f"from-{old.pk}-{stamp}",
             )
     return len(moved)
+
+
+# --- The working-day calendar: overrides and per-year schedules --------------------------------
+
+
+def _retime_year(*, year: int, reason: str, actor, changed) -> list[dict]:
+    """Re-time every active deadline that may count days of `year` (due from 1 January of that
+    year to the end of February of the next), through the apps' retimers; tell each owner whose
+    deadline moved, and write one audit entry for the whole change. Returns the moves."""
+    from datetime import date
+    from datetime import datetime as dt
+    from datetime import time as tm
+
+    from django.utils.translation import gettext
+
+    from audit.models import AuditEntry
+    from notifications import services as notify_services
+
+    from .calendar import SHANGHAI
+    from .retiming import retimers
+
+    start = dt.combine(date(year, 1, 1), tm.min).replace(tzinfo=SHANGHAI)
+    end = dt.combine(date(year + 1, 3, 1), tm.min).replace(tzinfo=SHANGHAI)
+    rows = (
+        Deadline.objects.filter(state__in=Deadline.ACTIVE_STATES, due_at__gte=start, due_at__lt=end)
+        .select_related("owner", "kind")
+        .order_by("due_at", "id")
+    )
+    moves = []
+    for deadline in rows:
+        for retimer in retimers():
+            moved = retimer(deadline, reason=reason, actor=actor)
+            if moved:
+                old, new = moved
+                deadline.refresh_from_db()
+                moves.append({"deadline": deadline, "old": old, "new": new})
+                break
+    for move in moves:
+        deadline = move["deadline"]
+        owners = [deadline.owner] if deadline.owner_id else []
+        if not owners and deadline.owner_role:
+            from .resolvers import resolve_role
+
+            owners = resolve_role(deadline.owner_role, at=timezone.now(), deadline=deadline)
+        old_local = timezone.localtime(move["old"]).strftime("%Y-%m-%d %H:%M")
+        new_local = timezone.localtime(move["new"]).strftime("%Y-%m-%d %H:%M")
+
+        def subject(language, title=deadline.title):
+            from django.utils import translation
+
+            with translation.override(language):
+                return gettext("Deadline moved by a calendar change: %(title)s") % {"title": title}
+
+        def body(language, old=old_local, new=new_local):
+            from django.utils import translation
+
+            with translation.override(language):
+                return gettext("Due %(old)s before, now %(new)s. %(reason)s") % {
+                    "old": old,
+                    "new": new,
+                    "reason": reason,
+                }
+
+        notify_services.notify(
+            recipients=owners,
+            subject=subject,
+            body=body,
+            url=deadline.url,
+            channels=("inapp", "email"),
+            dedupe_key=f"calendar-move:{deadline.pk}:{deadline.revision}",
+        )
+    AuditEntry(
+        content_type=ContentType.objects.get_for_model(changed),
+        object_pk=str(changed.pk),
+        object_id=changed.pk,
+        object_repr=f"{changed} — {len(moves)} deadlines re-timed"[:200],
+        action=AuditEntry.Action.UPDATE,
+        actor=actor if getattr(actor, "pk", None) else None,
+        changes={
+            "calendar_retime": [None, str(len(moves))],
+            "reason": [None, str(reason)],
+        },
+        additional_data={
+            "calendar_retime": {
+                "year": year,
+                "moved": [
+                    {
+                        "deadline": m["deadline"].pk,
+                        "old": m["old"].isoformat(),
+                        "new": m["new"].isoformat(),
+                    }
+                    for m in moves
+                ],
+            }
+        },
+    ).save()
+    return moves
+
+
+def calendar_override_save(
+    *, actor, date, is_working_day: bool, name: str = "", source: str = ""
+) -> tuple:
+    """Add or change one day's override, then re-time the year's open working-day deadlines
+    in the same transaction (one audited step). Returns (override, moves)."""
+    from accounts import policy
+
+    from .models import HolidayOverride
+
+    policy.require(actor, "deadlines.calendar.change")
+    with transaction.atomic(), _acting(actor):
+        override, _created = HolidayOverride.objects.update_or_create(
+            date=date,
+            defaults={
+                "is_working_day": bool(is_working_day),
+                "name": (name or "").strip()[:100],
+                "source": (source or "").strip()[:300],
+            },
+        )
+        reason = _("Working-day calendar changed: %(date)s %(name)s") % {
+            "date": date.isoformat(),
+            "name": override.name,
+        }
+        moves = _retime_year(year=date.year, reason=str(reason), actor=actor, changed=override)
+    return override, moves
+
+
+def calendar_override_delete(*, actor, override) -> list[dict]:
+    from accounts import policy
+
+    policy.require(actor, "deadlines.calendar.change")
+    with transaction.atomic(), _acting(actor):
+        year, label = override.date.year, str(override)
+        override.delete()
+        from .models import CalendarYear
+
+        record, _created = CalendarYear.objects.get_or_create(year=year)
+        reason = _("Working-day calendar changed: override %(day)s removed") % {"day": label}
+        return _retime_year(year=year, reason=str(reason), actor=actor, changed=record)
+
+
+def calendar_year_save(
+    *, actor, year: int, schedule_complete: bool, notice_reference: str = ""
+) -> tuple:
+    """Record a year's published schedule; marking it complete (with the State Council notice)
+    confirms every date of the year. Re-times the year's open deadlines in the same step."""
+    from accounts import policy
+
+    from .models import CalendarYear
+
+    policy.require(actor, "deadlines.calendar.change")
+    notice_reference = (notice_reference or "").strip()
+    if schedule_complete and not notice_reference:
+        raise ApplicationError(_("Cite the State Council notice that published the schedule."))
+    with transaction.atomic(), _acting(actor):
+        record, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
+        record.schedule_complete = bool(schedule_complete)
+        record.notice_reference = notice_reference
+        record.completed_by = actor if schedule_complete and getattr(actor, "pk", None) else None
+        record.completed_at = timezone.now() if schedule_complete else None
+        record.save()
+        if schedule_complete:
+            reason = _("The %(year)s holiday schedule is complete (%(notice)s).") % {
+                "year": year,
+                "notice": notice_reference,
+            }
+        else:
+            reason = _("The %(year)s holiday schedule is no longer marked complete.") % {
+                "year": year
+            }
+        moves = _retime_year(year=year, reason=str(reason), actor=actor, changed=record)
+    return record, moves

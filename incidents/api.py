@@ -160,6 +160,14 @@ class TransitionSerializer(serializers.Serializer):
     resolved_at = PlausibleDateTimeField(required=False)
 
 
+class ReportingFactSerializer(serializers.Serializer):
+    fact = serializers.ChoiceField(
+        choices=["service_restored", "suspected_crime", "cause_unknown", "cause_established"]
+    )
+    at = serializers.DateTimeField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class TimelineEntrySerializer(serializers.ModelSerializer):
     actor = serializers.StringRelatedField()
 
@@ -374,6 +382,29 @@ class IncidentViewSet(
             )
         else:
             services.incident_close(incident=incident, actor=user)
+        return self._detail(incident)
+
+    @action(detail=True, methods=["post"], url_path="reporting-fact")
+    def reporting_fact(self, request, pk=None):
+        """Facts the reporting rules read: service restored, suspected crime, cause unknown or
+        established (each re-times the case's reports)."""
+        incident = self.get_object()
+        ser = ReportingFactSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        fact, at, user = ser.validated_data["fact"], ser.validated_data.get("at"), request.user
+        if fact == "service_restored":
+            services.incident_service_restore(incident=incident, actor=user, restored_at=at)
+        elif fact == "suspected_crime":
+            services.incident_flag_suspected_crime(
+                incident=incident,
+                actor=user,
+                reason=ser.validated_data.get("reason", ""),
+                flagged_at=at,
+            )
+        elif fact == "cause_unknown":
+            services.incident_set_cause_unknown(incident=incident, actor=user)
+        else:
+            services.incident_establish_cause(incident=incident, actor=user, established_at=at)
         return self._detail(incident)
 
     @action(detail=True, methods=["get", "post"], serializer_class=TimelineEntrySerializer)

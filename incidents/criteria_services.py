@@ -38,6 +38,16 @@ def criterion_set_activate(*, criterion_set, actor) -> GradingCriterionSet:
         raise ApplicationError(_("Only a draft version can be activated."))
     if not cs.criteria.exists():
         raise ApplicationError(_("A criteria set without criteria cannot be activated."))
+    from django.core.exceptions import ValidationError
+
+    for criterion in cs.criteria.filter(is_active=True):
+        try:
+            criterion.clean()
+        except ValidationError:
+            raise ApplicationError(
+                _("Criterion %(code)s is active but not filled in: enter its thresholds first.")
+                % {"code": criterion.code}
+            )
     GradingCriterionSet.objects.filter(state=GradingCriterionSet.State.ACTIVE).update(
         state=GradingCriterionSet.State.RETIRED
     )

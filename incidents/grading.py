@@ -41,6 +41,9 @@ def incident_facts(incident, systems=None) -> dict:
                 "is_cii": s.is_cii,
                 "outage_minutes": s.outage_minutes,
                 "main_outage_minutes": s.main_function_outage_minutes,
+                "system_class": getattr(s, "system_class", None),
+                "abnormality_percent": getattr(s, "abnormality_percent", None),
+                "abnormality_minutes": getattr(s, "abnormality_minutes", None),
             }
             for s in systems
         ],
@@ -62,17 +65,68 @@ def fact_value(criterion: GradingCriterion, facts: dict):
     return Decimal(value) if value is not None else None
 
 
+_SYSTEM_KEYS = {
+    Fact.OUTAGE_MINUTES: "outage_minutes",
+    Fact.MAIN_FUNCTION_OUTAGE_MINUTES: "main_outage_minutes",
+    Fact.SYSTEM_CLASS: "system_class",
+    Fact.ABNORMALITY_PERCENT: "abnormality_percent",
+    Fact.ABNORMALITY_MINUTES: "abnormality_minutes",
+}
+
+
+def _compare(operator: str, value, threshold) -> bool:
+    if value is None or threshold in (None, ""):
+        return False  # unknown, or a template not filled in: never matches
+    value, threshold = Decimal(str(value)), Decimal(str(threshold))
+    Op = GradingCriterion.Operator
+    if operator == Op.GT:
+        return value > threshold
+    if operator == Op.EQ:
+        return value == threshold
+    if operator == Op.LTE:
+        return value <= threshold
+    if operator == Op.LT:
+        return value < threshold
+    return value >= threshold  # 以上 includes the threshold itself
+
+
+def _get(criterion, name, default=None):
+    if isinstance(criterion, dict):
+        return criterion.get(name, default)
+    return getattr(criterion, name, default)
+
+
 def matches(criterion: GradingCriterion, facts: dict, ticked_ids=()) -> bool:
+    """The criterion's own condition and every further condition hold. Conditions on systems
+    (outage, class, abnormality and its duration) hold together on one affected system."""
+    if not _get(criterion, "is_active", True) or _get(criterion, "source_repealed", False):
+        return False  # a template, or a repealed source: for reference only
     if criterion.fact == Fact.QUALITATIVE:
         return criterion.pk in ticked_ids
     if criterion.fact == Fact.CII_INVOLVED:
         return bool(facts.get("cii_involved"))
-    value = fact_value(criterion, facts)
-    if value is None or criterion.threshold is None:
-        return False
-    if criterion.operator == GradingCriterion.Operator.GT:
-        return value > criterion.threshold
-    return value >= criterion.threshold  # 以上 includes the threshold itself
+    conditions = [
+        {"fact": criterion.fact, "operator": criterion.operator, "threshold": criterion.threshold}
+    ] + list(_get(criterion, "conditions", None) or [])
+    on_system = [c for c in conditions if c["fact"] in GradingCriterion.SYSTEM_FACTS]
+    on_case = [c for c in conditions if c["fact"] not in GradingCriterion.SYSTEM_FACTS]
+    for cond in on_case:
+        value = facts.get(cond["fact"])
+        if not _compare(cond["operator"], value, cond["threshold"]):
+            return False
+    if not on_system:
+        return True
+    for system in facts["systems"]:
+        if criterion.system_category and system["category"] != criterion.system_category:
+            continue
+        if criterion.cii_only and not system["is_cii"]:
+            continue
+        if all(
+            _compare(c["operator"], system.get(_SYSTEM_KEYS[c["fact"]]), c["threshold"])
+            for c in on_system
+        ):
+            return True
+    return False
 
 
 def propose(

@@ -333,3 +333,148 @@ PLANS = [
         ],
     ),
 ]
+
+
+# --- 2026-12: the criteria held against the texts (regulatory-findings.md) -------------------
+# Criteria from the replaced 2012 CSRC measures are kept in the set for reference only: a
+# repealed source never proposes a grade. The CAC guide's personal-information thresholds
+# (≥100万 III, ≥1000万 II, ≥1亿 I, 「以上均包括本数」) decide.
+
+CSRC_2012_READ = "CSRC〔2012〕46号（已废止，仅供参考）"
+CSRC_2021_TABLE = (
+    "证监会公告〔2021〕12号《证券期货业网络安全事件报告与调查处理办法》附表"
+    "（官方PDF未读到：合规官按附表填写阈值后启用）"
+)
+GRADE_WORDS = {"I": "I级 特别重大", "II": "II级 重大", "III": "III级 较大"}
+CLASS_WORDS = {5: "五类", 4: "四类", 3: "三类", 2: "二类", 1: "一类"}
+
+DESCRIPTION_FIXES = {
+    "ii-investors-leaked-2012": "投资者数据泄露 ≥10万人（2012办法第11条第8项；已废止，仅供参考）",
+}
+
+# code, grade, description (reference only: the 2012 text, repealed)
+REFERENCE_2012 = [
+    (
+        "iii-settlement-before-open-2012",
+        "III",
+        "开市前未能完成清算交收（2012办法第12条第（六）项；已废止，仅供参考）",
+    ),
+]
+
+
+def template_2021():
+    """The structure of the 2021 grading table (附表): system class × service-capability
+    abnormality × duration, and data leaks by volume — thresholds empty, inactive."""
+    rows = []
+    for grade in ("I", "II", "III"):
+        for cls in (5, 4, 3, 2, 1):
+            rows.append(
+                {
+                    "code": f"csrc2021-class{cls}-{grade.lower()}",
+                    "grade": grade,
+                    "fact": "abnormality_minutes",
+                    "threshold": None,
+                    "conditions": [
+                        {"fact": "system_class", "operator": "eq", "threshold": cls},
+                        {"fact": "abnormality_percent", "operator": "gte", "threshold": None},
+                    ],
+                    "description": f"【模板·待填写，未启用】{CLASS_WORDS[cls]}信息系统：服务能力异常"
+                    f" ≥__% 且持续 ≥__分钟 → {GRADE_WORDS[grade]}",
+                }
+            )
+        rows.append(
+            {
+                "code": f"csrc2021-leak-{grade.lower()}",
+                "grade": grade,
+                "fact": "records_leaked",
+                "threshold": None,
+                "conditions": [],
+                "description": f"【模板·待填写，未启用】数据泄露 ≥__条 → {GRADE_WORDS[grade]}",
+            }
+        )
+    return rows
+
+
+def revise_criteria(apps, schema_editor):
+    """A new active version of the criteria: 2012 criteria for reference only, the 2021 table
+    as an inactive template. Grades already given keep their version and snapshot."""
+    from decimal import Decimal
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    CriterionSet = apps.get_model("incidents", "GradingCriterionSet")
+    Criterion = apps.get_model("incidents", "GradingCriterion")
+    active = CriterionSet.objects.filter(state="active").first()
+    if active is None or active.criteria.filter(code__startswith="csrc2021-").exists():
+        return
+    version = (CriterionSet.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+    new = CriterionSet.objects.create(
+        version=version,
+        name="定级标准（对照监管文本修订，2026-12）",
+        state="draft",
+        notes="2012年办法的标准仅供参考（已废止，不参与定级建议）；〔2021〕12号附表的结构作为"
+        "未启用的模板，待合规官依官方附表填写后启用。",
+    )
+    rows = []
+    order = 0
+    for c in active.criteria.order_by("order", "id"):
+        repealed = c.source == CSRC_2012 or c.code.endswith("-2012")
+        rows.append(
+            Criterion(
+                criterion_set=new,
+                code=c.code,
+                grade=c.grade,
+                fact=c.fact,
+                operator=c.operator,
+                threshold=c.threshold,
+                system_category=c.system_category,
+                cii_only=c.cii_only,
+                conditions=c.conditions,
+                is_active=c.is_active,
+                source_repealed=c.source_repealed or repealed,
+                description=DESCRIPTION_FIXES.get(c.code, c.description),
+                source=CSRC_2012_READ if repealed else c.source,
+                source_status="C" if repealed else c.source_status,
+                order=c.order,
+            )
+        )
+        order = max(order, c.order)
+    for code, grade, description in REFERENCE_2012:
+        order += 10
+        rows.append(
+            Criterion(
+                criterion_set=new,
+                code=code,
+                grade=grade,
+                fact="qualitative",
+                description=description,
+                source=CSRC_2012_READ,
+                source_status="C",
+                source_repealed=True,
+                order=order,
+            )
+        )
+    for row in template_2021():
+        order += 10
+        rows.append(
+            Criterion(
+                criterion_set=new,
+                code=row["code"],
+                grade=row["grade"],
+                fact=row["fact"],
+                operator="gte",
+                threshold=Decimal(row["threshold"]) if row["threshold"] is not None else None,
+                conditions=row["conditions"],
+                is_active=False,
+                description=row["description"],
+                source=CSRC_2021_TABLE,
+                source_status="S",
+                order=order,
+            )
+        )
+    Criterion.objects.bulk_create(rows)
+    CriterionSet.objects.filter(pk=active.pk).update(state="retired")
+    new.state = "active"
+    new.approved_at = timezone.now()
+    new.save(update_fields=["state", "approved_at"])

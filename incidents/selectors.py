@@ -246,7 +246,16 @@ _SYSTEMS = PreparedQuery(
     lambda incident: (
         AffectedSystem.objects.filter(incident_id=incident)
         .order_by("id")
-        .values("name", "category", "is_cii", "outage_minutes", "main_function_outage_minutes")
+        .values(
+            "name",
+            "category",
+            "is_cii",
+            "outage_minutes",
+            "main_function_outage_minutes",
+            "system_class",
+            "abnormality_percent",
+            "abnormality_minutes",
+        )
     ),
     "incident",
 )
@@ -354,6 +363,9 @@ _ACTIVE_CRITERIA = PreparedQuery(
             "threshold",
             "system_category",
             "cii_only",
+            "conditions",
+            "is_active",
+            "source_repealed",
             "description",
             "source",
             "source_status",

@@ -15,3 +15,8 @@ from django.dispatch import Signal
 incident_graded = Signal()
 incident_resolved = Signal()
 incident_reassigned = Signal()
+
+# incident_reporting_facts_changed(sender=Incident, incident, actor, reason)
+#     after a fact the reporting rules read changed: service restored, suspected crime flagged,
+#     cause marked unknown or established.
+incident_reporting_facts_changed = Signal()

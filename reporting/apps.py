@@ -19,6 +19,10 @@ class ReportingConfig(AppConfig):
         files.register("reporting.RegulatorNotice", "attachment")
         files.register("reporting.ReportSubmission", "receipt_file")
 
+        receivers.connect_drills()
+        from deadlines.retiming import register_retimer
+
+        register_retimer(receivers.retime_on_calendar)
         officers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR, Role.AUDITOR})
         handlers = officers | {Role.INCIDENT_HANDLER}
         register(

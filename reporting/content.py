@@ -57,6 +57,41 @@ STAGE_FIELDS = {
     ],
     Stage.FEEDBACK: ["unit", "summary", "verification", "handling", "result", "contact"],
 }
+# CAC 2025 Art. 7: what the first report may have left out, supplemented once known.
+STAGE_FIELDS[Stage.SUPPLEMENTARY] = [
+    "unit",
+    "systems",
+    "incident_type",
+    "grade",
+    "impact",
+    "measures",
+    "cause",
+    "contact",
+]
+STAGE_FIELDS[Stage.CRIME] = [
+    "unit",
+    "systems",
+    "discovered_at",
+    "incident_type",
+    "summary",
+    "impact",
+    "measures",
+    "contact",
+]
+# 2012 Art. 18: when the cause is not yet known, a preliminary analysis goes in first.
+STAGE_FIELDS[Stage.PRELIMINARY] = [
+    "unit",
+    "systems",
+    "discovered_at",
+    "incident_type",
+    "grade",
+    "summary",
+    "handling",
+    "cause",
+    "impact",
+    "contact",
+]
+STAGE_FIELDS[Stage.DRILL] = ["unit", "summary", "handling", "lessons", "remediation", "contact"]
 
 # An initial report may go out with the unit/system and discovery time only and be completed
 # later (CAC 2025 Art. 7); every other stage needs its summary at least.
@@ -65,6 +100,10 @@ REQUIRED_FIELDS = {
     Stage.FOLLOW_UP: ["progress"],
     Stage.FINAL: ["summary", "cause", "remediation"],
     Stage.FEEDBACK: ["verification", "result"],
+    Stage.SUPPLEMENTARY: ["incident_type", "grade", "impact", "measures"],
+    Stage.CRIME: ["summary"],
+    Stage.PRELIMINARY: ["summary", "handling"],
+    Stage.DRILL: ["summary"],
 }
 
 
@@ -83,19 +122,36 @@ def _local(dt) -> str:
 def _user_contact(user) -> str:
     if user is None:
         return ""
-    return " ".join(p for p in (str(user), user.phone or user.email) if p)
+    # 联系人及电话: a name and a phone number, never an e-mail address.
+    return " ".join(p for p in (str(user), user.phone) if p)
 
 
 def firm_name() -> str:
+    """报告单位: the firm profile's name (officers keep it), else the site's name."""
     from django.conf import settings
 
+    from core.models import FirmProfile
+
+    profile = FirmProfile.current()
+    if profile is not None and profile.name:
+        return profile.name
     return settings.SITE_NAME or ""
 
 
-def prefill(*, stage: str, incident=None, notice=None, previous=None) -> dict:
+def firm_contact() -> str:
+    """联系人及电话: the firm profile's reporting contact, name and phone."""
+    from core.models import FirmProfile
+
+    profile = FirmProfile.current()
+    return profile.contact_line if profile is not None else ""
+
+
+def prefill(*, stage: str, incident=None, notice=None, previous=None, drill=None) -> dict:
     """Draft content for a new report: facts from the incident (or notice), the text a colleague
-    already wrote for the same stage of an earlier report where there is one."""
+    already wrote for the same stage of an earlier report where there is one. The reporting
+    unit and contact come from the firm profile."""
     facts: dict[str, str] = {"unit": firm_name()}
+    contact = firm_contact()
     with translation.override("zh-hans"):
         if incident is not None:
             systems = ", ".join(
@@ -109,7 +165,7 @@ def prefill(*, stage: str, incident=None, notice=None, previous=None) -> dict:
                     "grade": grade_label(incident.grade),
                     "summary": incident.summary or incident.description or incident.title,
                     "impact": _impact(incident),
-                    "contact": _user_contact(incident.assignee),
+                    "contact": contact or _user_contact(incident.assignee),
                 }
             )
         if notice is not None:
@@ -117,7 +173,15 @@ def prefill(*, stage: str, incident=None, notice=None, previous=None) -> dict:
                 {
                     "summary": f"{notice.reference} {notice.title}",
                     "verification": notice.verification,
-                    "contact": _user_contact(notice.handler),
+                    "contact": contact or _user_contact(notice.handler),
+                }
+            )
+        if drill is not None:
+            facts.update(
+                {
+                    "summary": f"{drill.title}：{drill.summary}",
+                    "lessons": drill.lessons,
+                    "contact": contact or _user_contact(drill.coordinator),
                 }
             )
     content = {key: facts.get(key, "") for key in STAGE_FIELDS[stage]}
@@ -162,6 +226,7 @@ def build_snapshot(report, *, author, approved_by, approved_at) -> dict:
                 "version": report.version,
                 "is_drill": report.is_drill,
                 "due_at": _local(report.due_at),
+                "due_label": report.due_label,
             },
             "content": {f["key"]: f["value"] for f in fields},
             "fields": fields,
@@ -197,7 +262,8 @@ DEFAULT_TEMPLATE_BODY = """# {{ report.title }}
 {% endif %}
 | 报送对象 | {{ report.recipient_label }}
 | 报告类型 | {{ report.stage_label }}{% if report.sequence > 1 %}（第{{ report.sequence }}次）{% endif %}
-{% if incident %}| 事件编号 | {{ incident.reference }}
+{% if report.due_label %}| 报送期限 | {{ report.due_label }}
+{% endif %}{% if incident %}| 事件编号 | {{ incident.reference }}
 | 事件名称 | {{ incident.title }}
 | 事件级别 | {{ incident.grade_label }}
 | 发现时间 | {{ incident.discovered_at }}

@@ -36,8 +36,12 @@ class Recipient(models.TextChoices):
 
 class Stage(models.TextChoices):
     INITIAL = "initial", _("Initial report")
+    SUPPLEMENTARY = "supplementary", _("Supplementary report")
     FOLLOW_UP = "follow_up", _("Follow-up report")
+    PRELIMINARY = "preliminary", _("Preliminary analysis report")
     FINAL = "final", _("Final summary report")
+    CRIME = "crime", _("Report of a suspected crime")
+    DRILL = "drill", _("Drill report")
     FEEDBACK = "feedback", _("Feedback on a regulator notice")
 
 
@@ -45,6 +49,33 @@ class Anchor(models.TextChoices):
     DISCOVERED = "discovered", _("Discovery of the incident")
     GRADED = "graded", _("Grading of the incident")
     RESOLVED = "resolved", _("End of handling (service restored)")
+    OPENED = "opened", _("Opening of the stage by the reporter")
+    CRIME_SUSPECTED = "crime_suspected", _("Flagging of a suspected crime")
+    DRILL_COMPLETED = "drill_completed", _("End of the drill")
+
+
+class Basis(models.TextChoices):
+    TEXT = "text", _("Required by the text")
+    FIRM = "firm", _("Firm's choice")
+
+
+class TimeOfDay(models.TextChoices):
+    END_OF_DAY = "end_of_day", _("By the end of the last day (23:59:59)")
+    TRIGGER_CLOCK = "trigger_clock", _("At the trigger's clock time on the last day")
+
+
+class AppliesWhen(models.TextChoices):
+    ALWAYS = "", _("Whenever grade and CII scope match")
+    OUTAGE = "outage", _("Outage-type case, while its service is not restored")
+    LEAK = "leak", _("Leak-type case (data damaged or leaked)")
+    CAUSE_UNKNOWN = "cause_unknown", _("Cause not known at the end of handling")
+    CAUSE_KNOWN = (
+        "cause_known",
+        _("Counted from the end of handling, or from when the cause was established if later"),
+    )
+    SUSPECTED_CRIME = "suspected_crime", _("The case is flagged as a suspected crime")
+    OPENED = "opened", _("Opened by the reporter")
+    DRILL = "drill", _("A completed drill")
 
 
 class OffsetUnit(models.TextChoices):
@@ -90,7 +121,7 @@ class ReportingRule(TimeStampedModel):
         choices=CIIScope.choices,
         default=CIIScope.ANY,
     )
-    anchor = models.CharField(_("counted from"), max_length=12, choices=Anchor.choices)
+    anchor = models.CharField(_("counted from"), max_length=20, choices=Anchor.choices)
     offset_amount = models.PositiveIntegerField(_("time allowed"))
     offset_unit = models.CharField(_("unit"), max_length=16, choices=OffsetUnit.choices)
     repeat_every_hours = models.PositiveIntegerField(
@@ -105,8 +136,37 @@ class ReportingRule(TimeStampedModel):
         blank=True,
         help_text=_("Applies to incidents discovered on or after this date."),
     )
+    time_of_day = models.CharField(
+        _("time of day"),
+        max_length=14,
+        choices=TimeOfDay.choices,
+        default=TimeOfDay.END_OF_DAY,
+        help_text=_(
+            "Day-based deadlines only. Working days always end at 23:59:59; calendar days end "
+            "at 23:59:59 unless the text counts from the trigger's clock time."
+        ),
+    )
+    applies_when = models.CharField(
+        _("applies when"),
+        max_length=20,
+        choices=AppliesWhen.choices,
+        default=AppliesWhen.ALWAYS,
+        blank=True,
+    )
+    basis = models.CharField(
+        _("basis"),
+        max_length=4,
+        choices=Basis.choices,
+        default=Basis.TEXT,
+        help_text=_("Whether the text requires this report, or the firm chose it."),
+    )
     source = models.CharField(_("source"), max_length=300)
     source_status = models.CharField(_("source status"), max_length=1, choices=SourceStatus.choices)
+    source_repealed = models.BooleanField(
+        _("source repealed"),
+        default=False,
+        help_text=_("Shown for reference only: a repealed source never sets a deadline."),
+    )
     needs_confirmation = models.BooleanField(
         _("to confirm"),
         default=False,
@@ -145,12 +205,30 @@ class ReportingRule(TimeStampedModel):
         # Reference data: every signed-in person with a role may read the rules.
         return Q()
 
+    @property
+    def is_day_based(self) -> bool:
+        return self.offset_unit in (OffsetUnit.CALENDAR_DAYS, OffsetUnit.WORKING_DAYS)
+
+    @property
+    def ends_at_end_of_day(self) -> bool:
+        """Working days always end at 23:59:59; calendar days as the rule says."""
+        if self.offset_unit == OffsetUnit.WORKING_DAYS:
+            return True
+        return self.offset_unit == OffsetUnit.CALENDAR_DAYS and (
+            self.time_of_day == TimeOfDay.END_OF_DAY
+        )
+
     def deadline_expression(self) -> str:
         text = _("%(amount)s %(unit)s after %(anchor)s") % {
             "amount": self.offset_amount,
             "unit": self.get_offset_unit_display(),
             "anchor": self.get_anchor_display(),
         }
+        if self.is_day_based:
+            if self.ends_at_end_of_day:
+                text += str(_(", by the end of the last day"))
+            else:
+                text += str(_(", at the trigger's clock time"))
         if self.repeat_every_hours:
             text += " " + str(
                 _("then every %(hours)s h until service is restored")
@@ -384,6 +462,14 @@ class RegulatoryReport(TimeStampedModel):
         related_name="feedback_reports",
         verbose_name=_("regulator notice"),
     )
+    drill = models.ForeignKey(
+        "training.Drill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regulatory_reports",
+        verbose_name=_("drill"),
+    )
     rule = models.ForeignKey(
         ReportingRule,
         on_delete=models.PROTECT,
@@ -391,6 +477,12 @@ class RegulatoryReport(TimeStampedModel):
         blank=True,
         related_name="reports",
         verbose_name=_("rule"),
+    )
+    opened_at = models.DateTimeField(
+        _("opened at"),
+        null=True,
+        blank=True,
+        help_text=_("A stage the reporter opens (supplementary report): when it was opened."),
     )
     recipient = models.CharField(_("recipient"), max_length=20, choices=Recipient.choices)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
@@ -446,7 +538,9 @@ class RegulatoryReport(TimeStampedModel):
         permissions = [("approve_regulatoryreport", _("Can approve regulatory reports"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(incident__isnull=False) | Q(notice__isnull=False),
+                condition=Q(incident__isnull=False)
+                | Q(notice__isnull=False)
+                | Q(drill__isnull=False),
                 name="reporting_report_has_subject",
             ),
         ]
@@ -463,6 +557,7 @@ class RegulatoryReport(TimeStampedModel):
             Q(author=user)
             | Q(incident__in=Incident.objects.visible_to(user).values("pk"))
             | Q(notice__handler=user)
+            | Q(drill__coordinator=user)
         )
 
     def sees(self, user) -> bool:
@@ -476,6 +571,23 @@ class RegulatoryReport(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
+
+    @property
+    def due_ends_at_end_of_day(self) -> bool:
+        return bool(self.rule_id and self.rule.ends_at_end_of_day)
+
+    @property
+    def due_label(self) -> str:
+        """ "by end of 2026-11-01" for a deadline that lets the whole day count, "by 2026-11-01
+        10:00" for one that keeps a clock time (Asia/Shanghai)."""
+        from django.utils import timezone
+
+        if self.due_at is None:
+            return ""
+        local = timezone.localtime(self.due_at)
+        if self.due_ends_at_end_of_day:
+            return str(_("by end of %(date)s") % {"date": local.strftime("%Y-%m-%d")})
+        return str(_("by %(datetime)s") % {"datetime": local.strftime("%Y-%m-%d %H:%M")})
 
     @property
     def current_snapshot(self):

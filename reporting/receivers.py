@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import SYSTEM
 from deadlines.signals import deadline_missed
 from incidents.closing import register_close_blocker
-from incidents.signals import incident_graded, incident_reassigned, incident_resolved
+from incidents.signals import (
+    incident_graded,
+    incident_reassigned,
+    incident_reporting_facts_changed,
+    incident_resolved,
+)
 
 from . import services
 from .models import RegulatoryReport, Stage
@@ -36,6 +41,36 @@ def on_incident_reassigned(sender, incident, **kwargs):
     """The case's reports, whose deadlines follow its handler (a notice's handler keeps the
     feedback reports he owns)."""
     return list(RegulatoryReport.objects.filter(incident=incident, notice__isnull=True))
+
+
+@receiver(incident_reporting_facts_changed, dispatch_uid="reporting.incident_facts_changed")
+def on_incident_facts_changed(sender, incident, actor=None, reason="", **kwargs):
+    services.incident_facts_changed(
+        incident=incident, actor=SYSTEM if actor is None else actor, reason=reason
+    )
+
+
+def on_drill_saved(sender, instance, **kwargs):
+    """Order 218 Art. 38: a completed drill owes its report to the CSRC."""
+    if instance.status == "completed" and instance.completed_at is not None:
+        services.drill_report_open(drill=instance, actor=SYSTEM)  # the drill's completion
+
+
+def connect_drills():
+    from django.db.models.signals import post_save
+
+    from training.models import Drill
+
+    post_save.connect(on_drill_saved, sender=Drill, dispatch_uid="reporting.drill_saved")
+
+
+def retime_on_calendar(deadline, *, reason, actor=None):
+    """deadlines' calendar re-timing asks each app for the deadlines it computed."""
+    if _report_for(deadline) is None:
+        return None
+    return services.report_retime_on_calendar(
+        deadline=deadline, reason=reason, actor=SYSTEM if actor is None else actor
+    )
 
 
 def _report_for(deadline):

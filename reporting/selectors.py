@@ -110,3 +110,10 @@ def submissions_list(*, user):
     return ReportSubmission.objects.visible_to(user).select_related(
         "report", "version", "submitted_by"
     )
+
+
+def active_criteria():
+    """The grading criteria in force, with their sources and markers, for the rules page."""
+    from incidents.models import GradingCriterion
+
+    return GradingCriterion.objects.filter(criterion_set__state="active").order_by("order", "id")

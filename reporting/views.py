@@ -163,6 +163,10 @@ def report_action(request, pk, action):
             ),
             _("Report cancelled."),
         ),
+        "supplementary": (
+            lambda: services.supplementary_open(report=report, actor=request.user),
+            _("Supplementary report opened."),
+        ),
     }
     if action not in calls:
         raise Http404
@@ -228,7 +232,12 @@ def version_download(request, pk, number, fmt):
 def rule_list(request):
     history = request.GET.get("history") == "1"
     rules = selectors.rule_list(user=request.user, include_history=history)
-    return render(request, "reporting/rule_list.html", {"rules": rules, "history": history})
+    criteria = selectors.active_criteria()
+    return render(
+        request,
+        "reporting/rule_list.html",
+        {"rules": rules, "history": history, "criteria": criteria},
+    )
 
 
 @login_required

@@ -43,3 +43,16 @@ def _deadline_write(user, obj=None) -> bool:
 )
 def _officer_settings(user, obj=None) -> bool:
     return has_any(user, OFFICERS)
+
+
+@rule("core.firmprofile.change", message=_("Only compliance officers may edit the firm profile."))
+def _firm_profile_change(user, obj=None) -> bool:
+    return has_any(user, OFFICERS)
+
+
+@rule(
+    "deadlines.calendar.change",
+    message=_("Only compliance officers may change the working-day calendar."),
+)
+def _calendar_change(user, obj=None) -> bool:
+    return has_any(user, OFFICERS)

@@ -68,6 +68,10 @@ class Counterparty(TimeStampedModel):
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
                 name="governance_counterparty_credit_code_unique",
+                violation_error_code="duplicate_credit_code",
+                violation_error_message=_(
+                    "A counterparty with this unified social credit code is already registered."
+                ),
             )
         ]
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from deadlines.seeding import ensure_kind
+    from deadlines.seed import ensure_kind
 
     ensure_kind(
         apps,

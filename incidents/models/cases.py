@@ -109,6 +109,25 @@ class Incident(TimeStampedModel):
     cii_involved = models.BooleanField(
         _("critical information infrastructure involved"), default=False
     )
+    # Facts the reporting rules read (who must be told, and until when).
+    service_restored_at = models.DateTimeField(
+        _("service restored at"),
+        null=True,
+        blank=True,
+        help_text=_("Outage-type cases: hourly follow-up reports stop once service is restored."),
+    )
+    suspected_crime_at = models.DateTimeField(
+        _("suspected crime flagged at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the case is suspected to be a crime: the police must be told."),
+    )
+    cause_unknown = models.BooleanField(
+        _("cause not yet known"),
+        default=False,
+        help_text=_("A preliminary analysis report is then due instead of the final report."),
+    )
+    cause_established_at = models.DateTimeField(_("cause established at"), null=True, blank=True)
     qualitative_criteria = models.ManyToManyField(
         GradingCriterion,
         blank=True,
@@ -221,6 +240,20 @@ class AffectedSystem(models.Model):
     outage_minutes = models.PositiveIntegerField(_("full outage (minutes)"), default=0)
     main_function_outage_minutes = models.PositiveIntegerField(
         _("main-function outage (minutes)"), default=0
+    )
+    # CSRC 2021 grading (附表): information-system class × service-capability abnormality ×
+    # duration, entered by the handler; the criteria combine them.
+    system_class = models.PositiveSmallIntegerField(
+        _("CSRC information-system class"),
+        choices=[(1, "一类"), (2, "二类"), (3, "三类"), (4, "四类"), (5, "五类")],
+        null=True,
+        blank=True,
+    )
+    abnormality_percent = models.PositiveSmallIntegerField(
+        _("service-capability abnormality (%)"), null=True, blank=True
+    )
+    abnormality_minutes = models.PositiveIntegerField(
+        _("abnormality duration (minutes)"), null=True, blank=True
     )
 
     objects = VisibleQuerySet.as_manager()

@@ -1,6 +1,7 @@
 """Incident cases (the standard's §5 emergency response): grading criteria, incidents, the work on (grading)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,10 +68,19 @@ class GradingCriterion(models.Model):
         ECONOMIC_LOSS = "economic_loss", _("Direct economic loss (RMB)")
         CII_INVOLVED = "cii_involved", _("Critical information infrastructure involved")
         QUALITATIVE = "qualitative", _("Qualitative (ticked by an officer)")
+        SYSTEM_CLASS = "system_class", _("CSRC information-system class (1–5; 5 = 五类)")
+        ABNORMALITY_PERCENT = "abnormality_percent", _("Service-capability abnormality (%)")
+        ABNORMALITY_MINUTES = (
+            "abnormality_minutes",
+            _("Duration of the service-capability abnormality (minutes)"),
+        )
 
     class Operator(models.TextChoices):
         GTE = "gte", "≥"
         GT = "gt", ">"
+        EQ = "eq", "="
+        LTE = "lte", "≤"
+        LT = "lt", "<"
 
     NUMERIC_FACTS = {
         Fact.PERSONS_LEAKED,
@@ -80,8 +90,17 @@ class GradingCriterion(models.Model):
         Fact.OUTAGE_MINUTES,
         Fact.MAIN_FUNCTION_OUTAGE_MINUTES,
         Fact.ECONOMIC_LOSS,
+        Fact.SYSTEM_CLASS,
+        Fact.ABNORMALITY_PERCENT,
+        Fact.ABNORMALITY_MINUTES,
     }
     OUTAGE_FACTS = {Fact.OUTAGE_MINUTES, Fact.MAIN_FUNCTION_OUTAGE_MINUTES}
+    # Facts of one affected system: combined conditions must hold on the same system.
+    SYSTEM_FACTS = OUTAGE_FACTS | {
+        Fact.SYSTEM_CLASS,
+        Fact.ABNORMALITY_PERCENT,
+        Fact.ABNORMALITY_MINUTES,
+    }
 
     criterion_set = models.ForeignKey(
         GradingCriterionSet,
@@ -110,6 +129,26 @@ class GradingCriterion(models.Model):
         default=False,
         help_text=_("Outage criteria only: count only systems that are critical infrastructure."),
     )
+    conditions = models.JSONField(
+        _("further conditions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'All must hold too, e.g. [{"fact": "system_class", "operator": "eq", "threshold": 5}, '
+            '{"fact": "abnormality_percent", "operator": "gte", "threshold": 30}]. Conditions '
+            "on systems must hold on one and the same affected system."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive criterion never proposes a grade (e.g. a template to fill in)."),
+    )
+    source_repealed = models.BooleanField(
+        _("source repealed"),
+        default=False,
+        help_text=_("Shown for reference only: a repealed source never proposes a grade."),
+    )
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=300)
     source_status = models.CharField(_("source status"), max_length=1, choices=SourceStatus.choices)
@@ -132,6 +171,30 @@ class GradingCriterion(models.Model):
     def is_numeric(self):
         return self.fact in self.NUMERIC_FACTS
 
+    @property
+    def drives_proposals(self) -> bool:
+        return self.is_active and not self.source_repealed
+
+    def clean(self):
+        errors = {}
+        for i, cond in enumerate(self.conditions or []):
+            if (
+                not isinstance(cond, dict)
+                or cond.get("fact") not in self.NUMERIC_FACTS
+                or cond.get("operator") not in self.Operator.values
+            ):
+                errors["conditions"] = _(
+                    "Condition %(n)d needs a numeric fact, an operator (gte, gt, eq, lte, lt) "
+                    "and a threshold."
+                ) % {"n": i + 1}
+                break
+            if self.is_active and cond.get("threshold") in (None, ""):
+                errors["conditions"] = _("Fill in every threshold before activating.")
+        if self.is_active and self.is_numeric and self.threshold is None:
+            errors["threshold"] = _("Fill in the threshold before activating.")
+        if errors:
+            raise ValidationError(errors)
+
     def snapshot(self) -> dict:
         return {
             "id": self.pk,
@@ -140,6 +203,7 @@ class GradingCriterion(models.Model):
             "fact": self.fact,
             "operator": self.operator,
             "threshold": str(self.threshold) if self.threshold is not None else None,
+            "conditions": self.conditions or [],
             "description": self.description,
             "source": self.source,
             "source_status": self.source_status,

@@ -53,6 +53,12 @@ from .rectification import (
     rectification_create,
     rectification_verify,
 )
+from .reporting_facts import (
+    incident_establish_cause,
+    incident_flag_suspected_crime,
+    incident_service_restore,
+    incident_set_cause_unknown,
+)
 from .work import (
     comment_add,
     task_create,
@@ -105,4 +111,8 @@ __all__ = [
     "concern_close",
     "concern_promote",
     "concern_submit",
+    "incident_establish_cause",
+    "incident_flag_suspected_crime",
+    "incident_service_restore",
+    "incident_set_cause_unknown",
 ]

@@ -142,6 +142,9 @@ def _replace_systems(incident, systems):
                 is_cii=bool(s.get("is_cii")),
                 outage_minutes=s.get("outage_minutes") or 0,
                 main_function_outage_minutes=s.get("main_function_outage_minutes") or 0,
+                system_class=s.get("system_class") or None,
+                abnormality_percent=s.get("abnormality_percent"),
+                abnormality_minutes=s.get("abnormality_minutes"),
             )
         )
     AffectedSystem.objects.bulk_create(rows)

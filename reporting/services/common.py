@@ -17,8 +17,12 @@ logger = logging.getLogger(__name__)
 
 DEADLINE_KINDS = {
     Stage.INITIAL: "reporting.initial",
+    Stage.SUPPLEMENTARY: "reporting.follow_up",
+    Stage.CRIME: "reporting.initial",
     Stage.FOLLOW_UP: "reporting.follow_up",
+    Stage.PRELIMINARY: "reporting.final",
     Stage.FINAL: "reporting.final",
+    Stage.DRILL: "reporting.final",
     Stage.FEEDBACK: "reporting.feedback",
 }
 

@@ -12,6 +12,7 @@ from deadlines.models import Deadline
 from .. import content as report_content
 from .. import rules
 from ..models import (
+    AppliesWhen,
     RegulatoryReport,
     ReportingRule,
     Stage,
@@ -19,7 +20,7 @@ from ..models import (
 from .common import DEADLINE_KINDS, _pending_states, _report_title, _report_url
 
 
-def _create_report(*, incident, rule, sequence, due, actor) -> RegulatoryReport:
+def _create_report(*, incident, rule, sequence, due, actor, opened_at=None) -> RegulatoryReport:
     previous = (
         RegulatoryReport.objects.filter(incident=incident, stage=rule.stage)
         .exclude(status=RegulatoryReport.Status.CANCELLED)
@@ -32,6 +33,7 @@ def _create_report(*, incident, rule, sequence, due, actor) -> RegulatoryReport:
         recipient=rule.recipient,
         stage=rule.stage,
         sequence=sequence,
+        opened_at=opened_at,
         is_drill=incident.is_drill,
         due_at=due.at,
         calendar_confirmed=due.confirmed,
@@ -57,6 +59,8 @@ def _attach_deadline(report, due, actor):
     # the firm's incident lead (contact role) owns it. Escalation steps are in the kind's policy.
     if report.notice_id:
         owner = report.notice.handler
+    elif report.drill_id:
+        owner = report.drill.coordinator
     else:
         owner = report.incident.assignee if report.incident_id else None
     report.deadline = deadline_services.deadline_create(
@@ -118,12 +122,14 @@ def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryRep
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         grade_label = report_content.grade_label(incident.grade) or "—"
+        case = rules.case_facts(incident)
         wanted = {
             r.code: r
             for r in rules.applicable_rules(
                 grade=incident.grade,
                 is_cii=rules.incident_is_cii(incident),
                 discovered_at=incident.discovered_at,
+                case=case,
             )
         }
         reports = list(
@@ -139,6 +145,8 @@ def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryRep
         for report in reports:
             if report.status not in _pending_states(report):
                 continue
+            if report.rule_id and report.rule.applies_when == AppliesWhen.OPENED:
+                continue  # opened by the reporter, timed from then (see supplementary_open)
             code = report.rule.code if report.rule_id else None
             if code not in wanted:
                 _cancel(report, reason=cancel_reason, actor=actor)
@@ -163,7 +171,7 @@ def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryRep
             if any(r.status in _pending_states(r) for r in mine):
                 continue
             if rule.repeat_every_hours:
-                if incident.resolved_at is not None:
+                if case.restored_at is not None:
                     continue
                 sequence = max((r.sequence for r in mine), default=0) + 1
                 due = rules.due_for_incident(rule, incident)
@@ -182,19 +190,145 @@ def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryRep
         )
 
 
+def _stop_follow_ups(incident, actor):
+    """Service restored: follow-ups that were not yet due stop (one due at or before the
+    restoration was owed while service was down and stays owed)."""
+    restored = rules.service_restored_at(incident)
+    if restored is None:
+        return
+    pending = RegulatoryReport.objects.filter(
+        incident=incident,
+        stage=Stage.FOLLOW_UP,
+        status__in=_pending_states(incident.is_drill),
+        due_at__gt=restored,
+    ).select_related("deadline")
+    for report in pending:
+        _cancel(report, reason=_("Service restored: no further follow-up is due."), actor=actor)
+
+
 def incident_resolved(*, incident, actor) -> None:
     """Service restored: follow-ups not yet due stop; final summaries get their deadline."""
     policy.require(actor, "reporting.obligations.sync", incident)
     with transaction.atomic():
-        pending = RegulatoryReport.objects.filter(
-            incident=incident,
-            stage=Stage.FOLLOW_UP,
-            status__in=_pending_states(incident.is_drill),
-            due_at__gt=incident.resolved_at,
-        ).select_related("deadline")
-        for report in pending:
-            _cancel(report, reason=_("Service restored: no further follow-up is due."), actor=actor)
+        _stop_follow_ups(incident, actor)
         obligations_sync(incident=incident, actor=actor, reason=_("Incident resolved."))
+
+
+def incident_facts_changed(*, incident, actor, reason: str = "") -> None:
+    """Service restored, suspected crime flagged, cause unknown or established: re-sync."""
+    policy.require(actor, "reporting.obligations.sync", incident)
+    with transaction.atomic():
+        _stop_follow_ups(incident, actor)
+        obligations_sync(incident=incident, actor=actor, reason=reason)
+
+
+def supplementary_open(*, report: RegulatoryReport, actor) -> RegulatoryReport:
+    """CAC 2025 Art. 7: an initial report that carried only the unit/system and the discovery
+    time (items 1–2) is followed by a supplementary report (补报), opened by the reporter and
+    due as soon as known — within the time the firm's rule sets, counted from the opening."""
+    policy.require(actor, "reporting.report.change", report)
+    with transaction.atomic():
+        initial = RegulatoryReport.objects.select_related("incident").get(pk=report.pk)
+        incident = initial.incident
+        if initial.stage != Stage.INITIAL or incident is None:
+            raise ApplicationError(_("A supplementary report follows an initial report."))
+        snapshot = initial.current_snapshot
+        if snapshot is None:
+            raise ApplicationError(_("Approve the initial report first."))
+        content = snapshot.snapshot.get("content", {})
+        later_items = [
+            k
+            for k in report_content.STAGE_FIELDS[Stage.INITIAL]
+            if k not in report_content.REQUIRED_FIELDS[Stage.INITIAL] and k not in ("contact",)
+        ]
+        if all(str(content.get(k) or "").strip() for k in later_items):
+            raise ApplicationError(
+                _("The initial report already carries every item: nothing to supplement.")
+            )
+        candidates = [
+            r
+            for r in ReportingRule.objects.active().filter(
+                stage=Stage.SUPPLEMENTARY, recipient=initial.recipient
+            )
+            if not r.source_repealed
+        ]
+        if not candidates:
+            raise ApplicationError(
+                _("No active rule sets when a supplementary report to this recipient is due.")
+            )
+        rule = candidates[0]
+        existing = RegulatoryReport.objects.filter(
+            incident=incident, stage=Stage.SUPPLEMENTARY, recipient=initial.recipient
+        ).exclude(status=RegulatoryReport.Status.CANCELLED)
+        if existing.filter(status__in=_pending_states(initial)).exists():
+            raise ApplicationError(_("A supplementary report to this recipient is already open."))
+        opened_at = timezone.now()
+        return _create_report(
+            incident=incident,
+            rule=rule,
+            sequence=existing.count() + 1,
+            due=rules.due_for_incident(rule, incident, opened_at=opened_at),
+            actor=actor,
+            opened_at=opened_at,
+        )
+
+
+def drill_report_open(*, drill, actor) -> RegulatoryReport | None:
+    """Order 218 Art. 38: a drill's report to the CSRC, due within the rule's working days after
+    the drill. Called when a drill completes; once per drill and rule."""
+    policy.require(actor, "reporting.obligations.sync")
+    with transaction.atomic():
+        created = None
+        for rule in ReportingRule.objects.active().filter(applies_when=AppliesWhen.DRILL):
+            if rule.source_repealed or drill.completed_at is None:
+                continue
+            if RegulatoryReport.objects.filter(drill=drill, rule__code=rule.code).exists():
+                continue
+            due = rules.compute_due(rule, drill_completed_at=drill.completed_at)
+            created = RegulatoryReport.objects.create(
+                drill=drill,
+                rule=rule,
+                recipient=rule.recipient,
+                stage=rule.stage,
+                due_at=due.at,
+                calendar_confirmed=due.confirmed,
+                title=_report_title(
+                    stage=rule.stage,
+                    recipient=rule.recipient,
+                    sequence=1,
+                    reference=drill.title,
+                    is_drill=False,
+                ),
+                content=report_content.prefill(stage=rule.stage, drill=drill),
+                template=template_for(stage=rule.stage, recipient=rule.recipient),
+            )
+            _attach_deadline(created, due, actor)
+        return created
+
+
+def report_retime_on_calendar(*, deadline, reason: str, actor):
+    """The calendar changed: bring the report behind `deadline` in line with its rule.
+    Returns (old due, new due) when the due time moved, else None (deadlines' registry)."""
+    policy.require(actor, "reporting.obligations.sync")
+    report = (
+        RegulatoryReport.objects.select_related("rule", "incident", "drill", "deadline")
+        .filter(deadline=deadline)
+        .first()
+    )
+    if report is None or report.rule is None or report.status not in _pending_states(report):
+        return None
+    due = rules.due_for_report(report)
+    if due is None or due.at is None:
+        return None
+    old = report.due_at
+    if old == due.at:
+        if report.calendar_confirmed != due.confirmed:
+            report.calendar_confirmed = due.confirmed
+            report.save(update_fields=["calendar_confirmed", "updated_at"])
+            Deadline.objects.filter(pk=deadline.pk).update(calendar_confirmed=due.confirmed)
+        return None
+    _retime(report, report.rule, due, reason=reason, actor=actor)
+    return old, due.at
 
 
 def follow_up_next(*, report: RegulatoryReport, actor) -> RegulatoryReport | None:
@@ -205,7 +339,7 @@ def follow_up_next(*, report: RegulatoryReport, actor) -> RegulatoryReport | Non
         rule, incident = report.rule, report.incident
         if rule is None or not rule.repeat_every_hours or incident is None:
             return None
-        if incident.resolved_at is not None or report.due_at is None:
+        if rules.service_restored_at(incident) is not None or report.due_at is None:
             return None
         current = ReportingRule.objects.active().filter(code=rule.code).first()
         if current is None or not rules.rule_matches(
@@ -213,6 +347,7 @@ def follow_up_next(*, report: RegulatoryReport, actor) -> RegulatoryReport | Non
             grade=incident.grade,
             is_cii=rules.incident_is_cii(incident),
             discovered_at=incident.discovered_at,
+            case=rules.case_facts(incident),
         ):
             return None
         later = RegulatoryReport.objects.filter(

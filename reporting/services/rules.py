@@ -25,15 +25,19 @@ RULE_FIELDS = (
     "offset_unit",
     "repeat_every_hours",
     "effective_from",
+    "time_of_day",
+    "applies_when",
+    "basis",
     "source",
     "source_status",
+    "source_repealed",
     "needs_confirmation",
     "note",
 )
 
 
 def validate_rule(rule: ReportingRule):
-    from ..models import GRADE_RANK, Anchor, OffsetUnit
+    from ..models import GRADE_RANK, Anchor, AppliesWhen, OffsetUnit, TimeOfDay
 
     if GRADE_RANK[rule.most_severe_grade] > GRADE_RANK[rule.least_severe_grade]:
         raise ApplicationError(
@@ -43,10 +47,22 @@ def validate_rule(rule: ReportingRule):
         raise ApplicationError(_("Only follow-up reports repeat."))
     if rule.stage == Stage.FOLLOW_UP and not rule.repeat_every_hours:
         raise ApplicationError(_("A follow-up rule needs its repeat interval."))
-    if rule.anchor == Anchor.RESOLVED and rule.stage != Stage.FINAL:
+    if rule.anchor == Anchor.RESOLVED and rule.stage not in (Stage.FINAL, Stage.PRELIMINARY):
         raise ApplicationError(
             _("Only final summary reports are counted from the end of handling.")
         )
+    if (rule.anchor == Anchor.OPENED) != (rule.applies_when == AppliesWhen.OPENED):
+        raise ApplicationError(
+            _("A stage the reporter opens is counted from its opening, and only such a stage.")
+        )
+    if (rule.anchor == Anchor.DRILL_COMPLETED) != (rule.applies_when == AppliesWhen.DRILL):
+        raise ApplicationError(_("A drill report is counted from the end of the drill."))
+    if rule.anchor == Anchor.CRIME_SUSPECTED and rule.applies_when != AppliesWhen.SUSPECTED_CRIME:
+        raise ApplicationError(
+            _("Only a rule for suspected crimes is counted from the suspected-crime flag.")
+        )
+    if rule.offset_unit == OffsetUnit.WORKING_DAYS and rule.time_of_day != TimeOfDay.END_OF_DAY:
+        raise ApplicationError(_("A deadline in working days ends at 23:59:59 of the last day."))
     if rule.offset_unit == OffsetUnit.WORKING_DAYS and rule.offset_amount == 0:
         raise ApplicationError(_("Zero working days is not a deadline; use hours instead."))
     if rule.stage == Stage.FEEDBACK:

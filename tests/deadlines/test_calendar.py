@@ -48,19 +48,32 @@ def test_working_days_into_2027_without_override_are_a_guess():
     assert work_calendar.is_working_day(date(2026, 12, 31)) == (True, True)
 
 
-def test_working_days_into_2027_with_override_are_confirmed():
+def test_one_override_does_not_confirm_the_rest_of_an_unknown_year():
     HolidayOverride.objects.create(date=date(2027, 1, 1), is_working_day=False, name="元旦")
     due, confirmed = work_calendar.add_working_days(sh(2026, 12, 30, 15, 0), 3)
-    assert due == sh(2027, 1, 5, 15, 0)
-    assert confirmed is True
+    assert due == sh(2027, 1, 5, 15, 0)  # the override counts
+    assert confirmed is False  # but 2027's schedule is not marked complete
+    assert work_calendar.is_working_day(date(2027, 1, 1)) == (False, False)
+    # Spring Festival 2027 (6–12 February per the expected arrangement) reads as a guess.
+    assert work_calendar.is_working_day(date(2027, 2, 8)) == (True, False)
+
+
+def test_a_year_is_confirmed_once_its_schedule_is_marked_complete():
+    from deadlines.models import CalendarYear
+
+    HolidayOverride.objects.create(date=date(2027, 1, 1), is_working_day=False, name="元旦")
+    CalendarYear.objects.create(
+        year=2027, schedule_complete=True, notice_reference="国办发明电〔2026〕X号"
+    )
+    due, confirmed = work_calendar.add_working_days(sh(2026, 12, 30, 15, 0), 3)
+    assert (due, confirmed) == (sh(2027, 1, 5, 15, 0), True)
     assert work_calendar.is_working_day(date(2027, 1, 1)) == (False, True)
-    # Other 2027 days follow Monday-Friday, confirmed because an officer entered the year.
-    assert work_calendar.is_working_day(date(2027, 1, 9)) == (False, True)
+    assert work_calendar.is_working_day(date(2027, 1, 9)) == (False, True)  # a Saturday
 
 
 def test_override_make_up_working_day_and_correction_of_library():
     HolidayOverride.objects.create(date=date(2027, 2, 20), is_working_day=True, name="调休")
-    assert work_calendar.is_working_day(date(2027, 2, 20)) == (True, True)  # a Saturday
+    assert work_calendar.is_working_day(date(2027, 2, 20)) == (True, False)  # year unconfirmed
     HolidayOverride.objects.create(date=date(2026, 12, 31), is_working_day=False, name="test")
     assert work_calendar.is_working_day(date(2026, 12, 31)) == (False, True)
 

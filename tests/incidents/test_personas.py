@@ -100,7 +100,8 @@ def test_create_and_edit_through_pages(client_for, handler):
             "systems-INITIAL_FORMS": "0",
             "systems-0-name": "集中交易系统",
             "systems-0-category": "trading",
-            "systems-0-outage_minutes": "6",
+            "systems-0-is_cii": "on",
+            "systems-0-outage_minutes": "30",
             "systems-0-main_function_outage_minutes": "0",
         },
     )
@@ -108,7 +109,7 @@ def test_create_and_edit_through_pages(client_for, handler):
     from incidents.models import Incident
 
     incident = Incident.objects.get()
-    assert incident.affected_systems.get().outage_minutes == 6
+    assert incident.affected_systems.get().outage_minutes == 30
     page = c.get(f"/incidents/{incident.pk}/").content.decode()
     assert "iii" in page.lower() or "III" in page
     resp = c.post(f"/incidents/{incident.pk}/grade/", {"grade": "", "reason": ""})
@@ -125,7 +126,7 @@ def test_api_create_update_and_transition(client_for, handler):
             "category": "data_security",
             "source": "internal",
             "discovered_at": "2026-01-05T09:40:00+08:00",
-            "persons_leaked": 100000,
+            "persons_leaked": 10_000_000,  # 重大 from 1000万 (CAC guide), not 10万 (2012)
             "affected_systems": [{"name": "开放平台", "category": "data_platform"}],
         },
         content_type="application/json",

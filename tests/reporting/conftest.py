@@ -116,3 +116,13 @@ def resolve(incident, actor, resolved_at):
     )
     incident.refresh_from_db()
     return incident
+
+
+# A case at an operator outside critical information infrastructure: the CAC route is the
+# provincial cyberspace office (CAC 2025 Art. 4 「其他网络运营者」).
+NON_CII = {
+    "cii_involved": False,
+    "systems": (
+        {"name": "网上交易系统", "category": "trading", "is_cii": False, "outage_minutes": 45},
+    ),
+}

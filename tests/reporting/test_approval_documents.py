@@ -14,7 +14,7 @@ from reporting import services, tasks
 from reporting.documents import snapshot_hash
 from reporting.models import RegulatoryReport, ReportSubmission, ReportTemplate
 
-from .conftest import grade, local
+from .conftest import NON_CII, grade, local
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ APPROVED_TEXT = "交易主机电源模块故障，已切换至备用主机。"
 
 @pytest.fixture
 def cac_report(cii_incident, handler):
-    incident = grade(cii_incident(), "III", handler)
+    incident = grade(cii_incident(**NON_CII), "III", handler)
     return RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
 
 
@@ -151,7 +151,7 @@ def test_submission_on_time_and_late(cac_report, handler, officer2, clock):
 
 def test_submission_before_deadline_is_on_time(cii_incident, handler, officer2, clock):
     incident = grade(cii_incident(), "III", handler)
-    report = RegulatoryReport.objects.get(incident=incident, recipient="police")
+    report = RegulatoryReport.objects.get(incident=incident, recipient="police", stage="initial")
     report = draft_and_request(report, handler)
     services.report_approve(report=report, actor=officer2)
     submission = services.submission_record(
@@ -170,7 +170,7 @@ def test_drill_flows_to_approval_but_is_never_submitted(
 
     from reporting import selectors
 
-    incident = grade(cii_incident(source=Incident.Source.DRILL), "III", handler)
+    incident = grade(cii_incident(source=Incident.Source.DRILL, **NON_CII), "III", handler)
     assert incident.is_drill and incident.source == Incident.Source.DRILL
     report = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
     assert report.is_drill and "演练" in report.title

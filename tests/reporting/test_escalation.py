@@ -10,7 +10,7 @@ from governance.models import ContactRole, ContactRoleAssignment
 from notifications.models import Outbox
 from reporting.models import RegulatoryReport
 
-from .conftest import grade, local
+from .conftest import NON_CII, grade, local
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def recipients(deadline, offset):
 def test_missed_deadline_escalates_to_lead_then_compliance_head(
     cii_incident, handler, officer, contacts, clock
 ):
-    incident = grade(cii_incident(), "III", handler)
+    incident = grade(cii_incident(**NON_CII), "III", handler)
     report = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
     deadline = report.deadline
     assert deadline.due_at == local(2026, 3, 10, 13, 17)

@@ -13,7 +13,7 @@ from core.errors import ApplicationError
 from reporting import services
 from reporting.models import RegulatorNotice, RegulatoryReport, ReportSubmission
 
-from .conftest import grade
+from .conftest import NON_CII, grade
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ REFUSED = "Programs and scripts cannot be uploaded|不能上传程序或脚本"
 
 @pytest.fixture
 def approved(cii_incident, handler, officer2):
-    incident = grade(cii_incident(), "III", handler)
+    incident = grade(cii_incident(**NON_CII), "III", handler)
     report = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
     services.report_update(report=report, content={"measures": "x"}, actor=handler)
     services.report_request_approval(report=report, actor=handler)

@@ -43,14 +43,17 @@ def test_relatively_major_cii_incident_yields_every_deadline_to_the_minute(cii_i
     decision = incident.grade_decisions.get()
     assert incident.grade == "III" and decision.proposed_grade == "III"
     assert not decision.overridden
+    # A CII operator's CAC route is the protection department and the police (Art. 4), each
+    # with its 30-day summary through the same channel (Art. 8); no provincial report.
     assert due_map(incident) == {
         ("csrc_branch", "initial"): local(2026, 3, 10, 10, 17),
+        ("csrc", "initial"): local(2026, 3, 10, 10, 17),
         ("csrc_branch", "follow_up"): local(2026, 3, 10, 11, 17),
         ("csrc_branch", "final"): None,  # counted from the end of handling
-        ("cac", "initial"): local(2026, 3, 10, 13, 17),
-        ("cac", "final"): None,
         ("cii_protection", "initial"): local(2026, 3, 10, 10, 17),
         ("police", "initial"): local(2026, 3, 10, 10, 17),
+        ("cii_protection", "final"): None,
+        ("police", "final"): None,
     }
     # Each due report has its deadline on the engine, owned by the case's assignee.
     for report in RegulatoryReport.objects.filter(incident=incident, due_at__isnull=False):
@@ -59,7 +62,9 @@ def test_relatively_major_cii_incident_yields_every_deadline_to_the_minute(cii_i
         assert report.deadline.kind.code == f"reporting.{report.stage}"
         assert report.deadline.owner == handler
     # Pre-filled from the incident.
-    initial = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
+    initial = RegulatoryReport.objects.get(
+        incident=incident, recipient="cii_protection", stage="initial"
+    )
     assert initial.content["discovered_at"] == "2026-03-10 09:17"
     assert "集中交易系统" in initial.content["systems"]
     assert "较大" in initial.content["grade"] or "III" in initial.content["grade"]
@@ -72,18 +77,22 @@ def test_regrading_to_major_recalculates(cii_incident, handler, clock):
     regrade = incident.grade_decisions.latest("id")
     assert (regrade.old_grade, regrade.grade, regrade.overridden) == ("III", "II", True)
     dues = due_map(incident)
-    # 重大 adds the direct report to the CSRC; the rest keep their (discovery-based) times.
+    # Order 218 Art. 39 has no split by grade: the CSRC report was owed at 较大 already; every
+    # report keeps its (discovery-based) time.
     assert dues[("csrc", "initial")] == local(2026, 3, 10, 10, 17)
-    assert dues[("cac", "initial")] == local(2026, 3, 10, 13, 17)
+    assert dues[("cii_protection", "initial")] == local(2026, 3, 10, 10, 17)
     assert dues[("police", "initial")] == local(2026, 3, 10, 10, 17)
+    assert ("cac", "initial") not in dues
     assert len(dues) == 8
 
 
 def test_regrade_moves_a_grading_anchored_deadline(cii_incident, handler, officer, clock):
-    rule = ReportingRule.objects.get(code="cac-provincial-initial", is_active=True)
-    services.rule_revise(rule=rule, actor=officer, anchor="graded", offset_amount=2)
+    rule = ReportingRule.objects.get(code="cac-cii-protection-initial", is_active=True)
+    revised = services.rule_revise(rule=rule, actor=officer, anchor="graded", offset_amount=2)
     incident = grade(cii_incident(), "III", handler)  # graded at 09:17:05 (+5 s frozen clock)
-    report = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
+    report = RegulatoryReport.objects.get(
+        incident=incident, recipient="cii_protection", stage="initial"
+    )
     first_due = report.due_at
     clock(local(2026, 3, 10, 10, 0))
     grade(incident, "II", handler, reason="影响扩大")
@@ -92,12 +101,14 @@ def test_regrade_moves_a_grading_anchored_deadline(cii_incident, handler, office
     assert report.due_at == local(2026, 3, 10, 12, 0) != first_due
     assert report.deadline.due_at == local(2026, 3, 10, 12, 0)
     assert report.deadline.revision == 1  # moved, not recreated
-    assert report.rule.version == 2
+    assert report.rule.version == revised.version == rule.version + 1
 
 
 def test_downgrade_out_of_range_cancels_with_reason(cii_incident, handler, clock):
     incident = grade(cii_incident(), "III", handler)
-    cac = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="initial")
+    cac = RegulatoryReport.objects.get(
+        incident=incident, recipient="cii_protection", stage="initial"
+    )
     clock(local(2026, 3, 10, 9, 40))
     grade(incident, "IV", handler, reason="复核后影响有限")
     cac.refresh_from_db()
@@ -106,7 +117,7 @@ def test_downgrade_out_of_range_cancels_with_reason(cii_incident, handler, clock
     cac.deadline.refresh_from_db()
     assert cac.deadline.state == Deadline.State.CANCELLED
     assert "复核后影响有限" in cac.deadline.state_reason
-    police = RegulatoryReport.objects.get(incident=incident, recipient="police")
+    police = RegulatoryReport.objects.get(incident=incident, recipient="police", stage="initial")
     assert police.status == RegulatoryReport.Status.CANCELLED
     # The CSRC branch rules cover every grade: still owed, same deadline.
     branch = RegulatoryReport.objects.get(
@@ -127,8 +138,11 @@ def test_working_day_summary_deadline_across_national_day_2026(cii_incident, han
     assert final.due_at == local(2026, 10, 12, 23, 59, 59)
     assert final.calendar_confirmed
     assert final.deadline.due_at == final.due_at
-    cac_final = RegulatoryReport.objects.get(incident=incident, recipient="cac", stage="final")
-    assert cac_final.due_at == local(2026, 10, 29, 15, 0)  # 30 calendar days
+    for recipient in ("cii_protection", "police"):  # 「按照原渠道」 for a CII incident
+        cac_final = RegulatoryReport.objects.get(
+            incident=incident, recipient=recipient, stage="final"
+        )
+        assert cac_final.due_at == local(2026, 10, 29, 15, 0)  # 30 calendar days, same clock
     # Restored: follow-ups not yet due stop.
     follow_ups = RegulatoryReport.objects.filter(incident=incident, stage="follow_up")
     assert (
@@ -146,7 +160,7 @@ def test_non_cii_incident_has_no_cii_or_police_report(cii_incident, handler):
     )
     incident = grade(incident, "III", handler)
     recipients = {r for r, _s in due_map(incident)}
-    assert recipients == {"csrc_branch", "cac"}
+    assert recipients == {"csrc_branch", "csrc", "cac"}
 
 
 def test_close_is_blocked_while_a_report_is_owed(cii_incident, handler, clock):

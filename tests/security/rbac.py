@@ -226,6 +226,7 @@ ARGS = {
     "incidents:api-incident-tasks": _i,
     "incidents:api-incident-timeline": _i,
     "incidents:api-incident-transition": _i,
+    "incidents:api-incident-reporting-fact": _i,
     "incidents:api-concern-detail": lambda d: {"pk": d.concern.pk},
     "incidents:api-concern-close": lambda d: {"pk": d.concern.pk},
     "incidents:api-concern-promote": lambda d: {"pk": d.concern.pk},
