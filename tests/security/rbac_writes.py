@@ -88,6 +88,10 @@ def _file(name="matrix.txt", content=b"matrix\n"):
 # Views outside an "api-" name that are API views (JSON, every method sent).
 API_VIEWS = {"integrations:alert-intake", "api-schema"}
 
+# Page messages that are refusals though no policy rule says them (yet): the page answered 200
+# and wrote nothing. English source strings; compared in both languages.
+REFUSAL_MESSAGES = ("Only a compliance officer may do this.",)
+
 # Routes whose success is a redirect to the login page (signing out).
 LOGIN_REDIRECT_IS_SUCCESS = {"logout", "admin:logout"}
 

@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from core.errors import NotPermitted
+from core.errors import ApplicationError, NotPermitted
 
-from .rbac_writes import ALLOWED, NA, REFUSED
+from .rbac_writes import ALLOWED, NA, REFUSAL_MESSAGES, REFUSED
 
 ERROR = "error"  # a 500: always a mismatch
 _local = threading.local()
@@ -25,19 +25,46 @@ _local = threading.local()
 
 @contextmanager
 def refusals_recorded():
-    """Record every NotPermitted (= policy.PolicyDenied) raised while a request runs: a page that
-    turns the refusal into a message and a redirect still refused the write."""
-    original = NotPermitted.__init__
+    """Record every ApplicationError raised while a request runs. A NotPermitted (=
+    policy.PolicyDenied) means refused even when a page turned it into a message and a redirect;
+    any other one is shown beside an "allowed" in the mismatch table (a service that refuses with
+    a 400 instead of the policy's 403 is told apart from a write that went through)."""
+    original = ApplicationError.__init__
 
     def init(self, *args, **kwargs):
-        getattr(_local, "raised", []).append(self)
         original(self, *args, **kwargs)
+        getattr(_local, "raised", []).append(self)
 
-    NotPermitted.__init__ = init
+    ApplicationError.__init__ = init
     try:
         yield
     finally:
-        NotPermitted.__init__ = original
+        ApplicationError.__init__ = original
+
+
+@contextmanager
+def admin_side_effects_stubbed():
+    """The admin decides permission (has_add/change/delete_permission, the actions offered)
+    before it renders a form or collects and deletes objects; the matrix only needs the decision.
+    Rendering the add/change form and deleting (with the cascade it collects) cost most of the
+    matrix's time, so while it runs they are replaced by stubs with the same outcome: a 200 page
+    for a form, a redirect after a delete."""
+    from django.contrib.admin import ModelAdmin
+    from django.http import HttpResponse
+
+    saved = {
+        name: getattr(ModelAdmin, name)
+        for name in ("render_change_form", "get_deleted_objects", "delete_model", "delete_queryset")
+    }
+    ModelAdmin.render_change_form = lambda self, request, context, *a, **k: HttpResponse("form")
+    ModelAdmin.get_deleted_objects = lambda self, objs, request: ([], {}, set(), [])
+    ModelAdmin.delete_model = lambda self, request, obj: None
+    ModelAdmin.delete_queryset = lambda self, request, queryset: None
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(ModelAdmin, name, value)
 
 
 def _login_paths():
@@ -60,15 +87,21 @@ def policy_messages() -> set[str]:
                 _POLICY_MESSAGES.add(
                     str(translation.gettext("This action needs a signed-in user."))
                 )
+                _POLICY_MESSAGES.update(str(translation.gettext(m)) for m in REFUSAL_MESSAGES)
     return _POLICY_MESSAGES
 
 
 def _page_messages(response) -> set[str]:
     storage = getattr(getattr(response, "wsgi_request", None), "_messages", None)
-    return {str(m) for m in getattr(storage, "_queued_messages", [])}
+    # added in this request; moved to _loaded_data when the rendered page showed them
+    found = [
+        *getattr(storage, "_queued_messages", []),
+        *(getattr(storage, "_loaded_data", None) or []),
+    ]
+    return {str(m) for m in found}
 
 
-def classify(response, raised: bool, login_is_success=False) -> str:
+def classify(response, raised: list, login_is_success=False) -> str:
     code = response.status_code
     if code >= 500:
         return ERROR
@@ -80,7 +113,9 @@ def classify(response, raised: bool, login_is_success=False) -> str:
         path = urlsplit(response.get("Location", "")).path
         if path.startswith(_login_paths()) and not login_is_success:
             return REFUSED
-    if raised or _page_messages(response) & policy_messages():
+    if any(isinstance(e, NotPermitted) for e in raised) or (
+        _page_messages(response) & policy_messages()
+    ):
         return REFUSED
     return ALLOWED
 
@@ -117,7 +152,9 @@ class Sender:
         api: bool,
         action=False,
         login_is_success=False,
-    ) -> str:
+    ) -> tuple[str, str]:
+        """(outcome, note): the note says what an "allowed" answered (status, and the message
+        of a service error if one was raised)."""
         client = self.client
         client.cookies.clear()
         for key, value in self.cookies[persona].items():
@@ -138,12 +175,15 @@ class Sender:
             else:
                 response = client.generic(method, url, "", content_type="text/plain")
             transaction.set_rollback(True)
-        raised = bool(_local.raised)
-        _local.raised = []
+        raised, _local.raised = _local.raised, []
         got = classify(response, raised, login_is_success)
         if action and got == ALLOWED and admin_action_ignored(response):
             got = REFUSED
-        return got
+        note = str(response.status_code)
+        if raised:
+            error = raised[0]
+            note += f" {type(error).__name__}: {str(getattr(error, 'message', error))[:60]}"
+        return got, note
 
 
 def _no_action_messages() -> set[str]:
