@@ -297,6 +297,7 @@ class IncidentViewSet(
         "timeline": "incidents.timeline.add",
         "tasks": "incidents.task.create",
         "evidence": "incidents.evidence.add",
+        "reporting_fact": "incidents.incident.change",
     }
     lookup_value_regex = r"\d+"
     filter_backends = []  # filtering is the selector's job

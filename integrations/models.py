@@ -246,6 +246,10 @@ class Alert(models.Model):
         """Handlers triage every alert (an alert has no team until it becomes a case)."""
         return Q() if sees_alerts(user) else Q(pk__in=[])
 
+    def sees(self, user) -> bool:
+        """`visibility_q` for one alert already loaded (accounts.policy.can_see)."""
+        return sees_alerts(user)
+
 
 # --- Outbound webhooks ----------------------------------------------------------------------
 

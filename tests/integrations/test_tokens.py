@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from governance.models import Counterparty
 from integrations import services
 from integrations.models import ApiToken, hash_token
@@ -84,8 +85,12 @@ def test_token_of_deactivated_user_refused(api, officer):
 
 
 def test_token_carries_owner_rights_only(api, auditor):
-    """An auditor's read-write token does not let an auditor write."""
-    _token, raw = services.token_create(user=auditor, name="t", scope="write")
+    """An auditor is offered read-only tokens; a read-write token made before that rule (or
+    by hand) still does not let an auditor write."""
+    with pytest.raises(ApplicationError):
+        services.token_create(user=auditor, name="t", scope="write")
+    _token, raw = services.token_create(user=auditor, name="t", scope="read")
+    ApiToken.objects.filter(pk=_token.pk).update(scope=ApiToken.Scope.WRITE)
     response = api(raw).post(CP_URL, _counterparty_payload(), content_type="application/json")
     assert response.status_code == 403
     assert not Counterparty.objects.exists()

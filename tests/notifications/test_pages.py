@@ -84,7 +84,7 @@ def test_webhook_is_signed_when_a_secret_is_set(handler, recorded_enqueues, monk
 
     def fake_post(url, *, body, headers, timeout):
         posted.append((url, body, headers, timeout))
-        return 200
+        return 200, b""
 
     monkeypatch.setattr("notifications.channels.net.post", fake_post)
     deliver_batch(notify(recipients=[handler], subject="告警", channels=["webhook"]))
