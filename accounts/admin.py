@@ -1,8 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
+from core.models import FirmProfile
+
+from .firm import firm_profile_clean
 from .models import Department, JobRole, User
 from .policy.admin import PolicyAdmin
 
@@ -77,3 +82,37 @@ class UserAdmin(PolicyAdmin, DjangoUserAdmin):
         if not request.user.is_superuser and str(request.user.pk) != str(id):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
+
+
+class FirmProfileForm(forms.ModelForm):
+    class Meta:
+        model = FirmProfile
+        fields = [
+            "name",
+            "credit_code",
+            "address",
+            "regulator_branch",
+            "contact_name",
+            "contact_phone",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            firm_profile_clean(self.instance)
+        except ApplicationError as exc:
+            self.add_error(None, exc.message)
+
+
+@admin.register(FirmProfile)
+class FirmProfileAdmin(PolicyAdmin):
+    """One row: officers add it once, then change it."""
+
+    form = FirmProfileForm
+    list_display = ["name", "credit_code", "regulator_branch", "contact_name", "contact_phone"]
+    policy_actions = {"add": "core.firmprofile.change", "change": "core.firmprofile.change"}
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not FirmProfile.objects.exists()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import views as core_views
+from security import views as security_views
 
 from . import api
 
@@ -29,8 +30,12 @@ URL_APPS = {
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("health/", core_views.health, name="health"),
-    path("files/<str:model>/<int:pk>/<str:field>/", core_views.file_download, name="file-download"),
+    path("health/", security_views.health, name="health"),
+    path(
+        "files/<str:model>/<int:pk>/<str:field>/",
+        security_views.file_download,
+        name="file-download",
+    ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -49,4 +54,4 @@ for app_config in apps.get_app_configs():
         module = importlib.import_module(f"{app_config.name}.urls")
         patterns = list(module.urlpatterns) + api.urlpatterns_for(module.app_name)
         urlpatterns.append(path("", include((patterns, module.app_name))))
-# No static(MEDIA_URL, ...) here, DEBUG or not: stored files go through core.files (policy, audit).
+# No static(MEDIA_URL, ...) here, DEBUG or not: stored files go through security.files (policy, audit).

@@ -20,7 +20,7 @@ class GovernanceConfig(AppConfig):
 
         register_app(self)
 
-        from core import files
+        from security import files
 
         files.register("governance.CooperationAgreement", "document")
         files.register("governance.MeetingAttachment", "file", owner="meeting")

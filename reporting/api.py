@@ -10,9 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
-from core import files
 from core.api import JSONObjectField
 from incidents.models import Incident
+from security import files
 
 from . import fields as editable
 from . import selectors, services
@@ -185,7 +185,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        # The receipt is served by core.files (checked, audited), never from /media/.
+        # The receipt is served by security.files (checked, audited), never from /media/.
         data["receipt_file"] = _absolute(
             self.context.get("request"), files.url_for(instance, "receipt_file")
         )

@@ -9,8 +9,8 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from accounts.roles import Role
         from audit.registry import register_app
-        from core import files
         from core.navigation import NavItem, register
+        from security import files
 
         from . import demo, receivers  # noqa: F401  (demo seeder, signal receivers)
 

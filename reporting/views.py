@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from core import files, pages
+from core import pages
+from security import files
 
 from . import exports, forms, selectors, services
 from .content import FIELD_LABELS, STAGE_FIELDS

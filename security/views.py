@@ -8,14 +8,20 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.policy import OFFICERS
+from accounts.roles import user_roles
+from core.health import health_report
 
 from . import twofactor
 from .forms import TokenForm
@@ -107,3 +113,31 @@ def lockout(request, original_response=None, credentials=None):
         {"form": AuthenticationForm(request), "lockout_message": message, "next": ""},
         status=429,
     )
+
+
+# --- Health and stored files (ground-floor views that ask the policy) ---------------------------
+
+
+@never_cache
+@require_GET
+def health(request):
+    report = health_report()
+    status = 200 if report["status"] == "ok" else 503
+    if not (request.user.is_authenticated and user_roles(request.user) & OFFICERS):
+        # Anyone (a load balancer) may learn whether each part is up; what failed, where
+        # (the broker's error names its host and port) and when is for officers and admins.
+        report = {
+            key: {"status": value["status"]} if isinstance(value, dict) else value
+            for key, value in report.items()
+            if key != "time"
+        }
+    return JsonResponse(report, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def file_download(request, model, pk, field):
+    """Every stored file: policy check on the owning record, audit entry, then the bytes."""
+    from . import files
+
+    return files.download(request, model, pk, field)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.policy import sees_everything
-from core import files, pages
+from core import pages
+from security import files
 
 from . import exports, pdf, selectors, services
 from .forms import CourseForm, EvaluationForm, FeedbackForm, MaterialForm, PlanForm, QuestionForm

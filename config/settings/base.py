@@ -316,7 +316,7 @@ UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
 UPLOAD_CHECK_SECONDS = env.float("UPLOAD_CHECK_SECONDS", default=5.0)
 # Outbound webhooks (core.net): intranet robot hosts (names or CIDR networks) that may be private.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
-# Stored files (core.files): "" streams them from Django; "x-sendfile" (Apache mod_xsendfile) or
+# Stored files (security.files): "" streams them from Django; "x-sendfile" (Apache mod_xsendfile) or
 # "x-accel-redirect" (nginx, internal location FILES_ACCEL_PREFIX aliasing MEDIA_ROOT) hands the
 # bytes to the web server after the permission check.
 FILES_SENDFILE = env.str("FILES_SENDFILE", default="")

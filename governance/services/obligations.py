@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.roles import Role
 from audit.context import acting_as
-from core import files
 from core.errors import ApplicationError
 from core.uploads import check_upload
 from notifications.services import notify
+from security import files
 
 from .. import obligations as obligation_rules
 from ..models import (

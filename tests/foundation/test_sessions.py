@@ -37,7 +37,16 @@ def session_cache(request, settings):
 
 def test_the_stores_are_djangos():
     assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
-    assert "django.contrib.auth.backends.ModelBackend" in django_settings.AUTHENTICATION_BACKENDS
+    # Sign-in is Django's ModelBackend; only has_perm is answered from the role sets.
+    from django.contrib.auth.backends import ModelBackend
+    from django.utils.module_loading import import_string
+
+    from accounts.backends import RoleBackend
+
+    assert "accounts.backends.RoleBackend" in django_settings.AUTHENTICATION_BACKENDS
+    assert issubclass(RoleBackend, ModelBackend)
+    assert import_string("accounts.backends.RoleBackend").get_user is ModelBackend.get_user
+    assert RoleBackend.authenticate is ModelBackend.authenticate
     assert django_settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 

@@ -1,5 +1,5 @@
 """Agreement documents, meeting attachments and obligation evidence are served only through
-core.files: the page links there, the user must see the owning record, the download is audited,
+security.files: the page links there, the user must see the owning record, the download is audited,
 and the stored file has no URL of its own."""
 
 import datetime
@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from core import files
 from governance import services
 from governance.models import Obligation, ObligationPeriod
+from security import files
 
 from .test_input_limits import PDF, draft, meeting  # noqa: F401 (fixtures)
 

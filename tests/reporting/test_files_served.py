@@ -8,9 +8,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from core import files
 from reporting import services, tasks
 from reporting.models import ReportSubmission
+from security import files
 
 from .test_approval_documents import cac_report, draft_and_request  # noqa: F401 (fixture)
 

@@ -3,8 +3,8 @@
 
 import pytest
 
+from accounts import firm as core_services
 from accounts.policy import PolicyDenied
-from core import services as core_services
 from core.errors import ApplicationError
 from core.models import FirmProfile
 from reporting import services

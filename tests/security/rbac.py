@@ -143,7 +143,7 @@ def _i(d):
 
 ARGS = {
     "notifications:ics": lambda d: {"token": d.feed.token},
-    # core.files: a stored agreement document (checked against the agreement's visibility)
+    # security.files: a stored agreement document (checked against the agreement's visibility)
     "file-download": lambda d: {
         "model": "governance.cooperationagreement",
         "pk": d.pk("governance.CooperationAgreement"),

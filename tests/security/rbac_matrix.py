@@ -160,7 +160,7 @@ MATRIX = {
     "governance:meeting-invite": row(302, 405, 405, 405, 405, 405, 405),
     "governance:registration-list": row(302, 200, 200, 200, 200, 200, 200),
     "governance:sharing-log": row(302, 200, 200, 200, 200, 200, 200),
-    # Stored files: sign-in, then the owning record's visibility (core.files).
+    # Stored files: sign-in, then the owning record's visibility (security.files).
     "file-download": row(302, 404, 404, 200, 200, 200, 200),
     "health": row(200, 200, 200, 200, 200, 200, 200),
     "home": row(302, 200, 200, 200, 200, 200, 200),

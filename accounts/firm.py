@@ -1,13 +1,14 @@
-"""Writes of the ground floor's own records (the firm profile)."""
+"""The firm profile (core.FirmProfile): who the firm is in every report document; officers edit
+it. The record lives in core, which reads it; its writes ask the policy, so they live here."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts import policy
+from core.credit_code import normalise_credit_code
+from core.errors import ApplicationError
+from core.models import FirmProfile
 
-from .credit_code import normalise_credit_code
-from .errors import ApplicationError
-from .models import FirmProfile
+from . import policy
 
 FIRM_PROFILE_FIELDS = (
     "name",

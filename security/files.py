@@ -57,7 +57,7 @@ def url_for(obj, field: str) -> str:
     if obj is None or not getattr(obj, field, None):
         return ""
     if (_label(obj), field) not in _REGISTRY:
-        raise LookupError(f"{_label(obj)}.{field} is not registered with core.files")
+        raise LookupError(f"{_label(obj)}.{field} is not registered with security.files")
     return reverse("file-download", args=[_label(obj), obj.pk, field])
 
 
