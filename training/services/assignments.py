@@ -80,8 +80,9 @@ def _insert_assignments(*, course: Course, due: date, user_ids: list[int]) -> in
         meta = TrainingAssignment._meta
         col = {f.name: f.column for f in meta.concrete_fields}
         now = timezone.now()
+        # Table and column names from the model's metadata; every value is a parameter.
         sql = (
-            f"INSERT INTO {meta.db_table} ({col['course']}, {col['user']}, {col['status']}, "
+            f"INSERT INTO {meta.db_table} ({col['course']}, {col['user']}, {col['status']}, "  # noqa: S608
             f"{col['due_date']}, {col['attempts_used']}, {col['reminders_scheduled']}, "
             f"{col['created_at']}, {col['updated_at']}) "
             "SELECT %s, uid, %s, %s, 0, false, %s, %s FROM unnest(%s::bigint[]) AS t(uid) "
