@@ -41,7 +41,9 @@ class UserAdmin(PolicyAdmin, DjangoUserAdmin):
         "change": "accounts.user.change",
         "delete": "accounts.user.delete",
     }
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    # Django's UserAdmin always sets fieldsets; the stubs declare the base attribute optional.
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("Position"),
             {

@@ -21,7 +21,7 @@ class FirmProfileForm(forms.ModelForm):
         ]
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook; missing from the stubs
         if self.errors:
             return
         try:

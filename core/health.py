@@ -24,7 +24,7 @@ def check_broker() -> dict:
     if url.startswith("filesystem://"):
         from pathlib import Path
 
-        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        folder = Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]))
         ok = folder.is_dir()
         return {"status": "up" if ok else "down", "transport": "filesystem"}
     try:
