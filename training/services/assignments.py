@@ -238,10 +238,10 @@ def quiz_submit(
     if attempt.submitted_at:
         raise ApplicationError(_("This attempt has already been submitted."))
     rows = list(attempt.answers.select_related("question").prefetch_related("question__choices"))
-    answers = {int(k): {int(c) for c in v} for k, v in (answers or {}).items()}
+    chosen_by_question = {int(k): {int(c) for c in v} for k, v in (answers or {}).items()}
     right = 0
     for row in rows:
-        chosen = answers.get(row.question_id, set())
+        chosen = chosen_by_question.get(row.question_id, set())
         valid = {c.pk for c in row.question.choices.all()}
         if chosen - valid:
             raise ApplicationError(_("An answer does not belong to its question."))
