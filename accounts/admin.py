@@ -46,7 +46,9 @@ class UserAdmin(PolicyAdmin, DjangoUserAdmin):
         "change": "accounts.user.change",
         "delete": "accounts.user.delete",
     }
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    # Django's UserAdmin always sets fieldsets; the stubs declare the base attribute optional.
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("Position"),
             {
@@ -97,7 +99,7 @@ class FirmProfileForm(forms.ModelForm):
         ]
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook; missing from the stubs
         if self.errors:
             return
         try:

@@ -52,7 +52,7 @@ def seed_people():
     for code, name in JOB_ROLES:
         roles[code], _ = JobRole.objects.get_or_create(code=code, defaults={"name": name})
     lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD}):"]
-    users = {}
+    users: dict[str, User] = {}
     for username, display, dept, job, role, manager in USERS:
         user, created = User.objects.get_or_create(
             username=username,

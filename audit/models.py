@@ -1,5 +1,6 @@
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,8 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit entries cannot be changed.")
 
 
-class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+# auditlog ships no type information, so the stubs' plugin cannot build this dynamic base class.
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):  # type: ignore[misc]
     pass
 
 
@@ -65,6 +67,12 @@ class AuditEntry(AbstractLogEntry):
     entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True)
 
     objects = AuditEntryManager()
+
+    # Unseen by the stubs plugin, as auditlog (the base class) ships no types; annotations only.
+    actor_id: int | None
+    actor_email: str | None
+    remote_addr: str | None
+    remote_port: int | None
 
     class Meta(AbstractLogEntry.Meta):
         verbose_name = _("audit entry")
@@ -113,7 +121,7 @@ class AuditEntry(AbstractLogEntry):
             return str(_("system"))
         try:
             actor = self.actor
-        except type(self).actor.field.related_model.DoesNotExist:
+        except ObjectDoesNotExist:  # the actor's model's DoesNotExist
             actor = None  # the user was deleted; the log keeps the id and e-mail
         if actor is not None:
             return f"{actor} ({actor.get_username()})"

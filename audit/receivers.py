@@ -2,13 +2,14 @@
 
 import os
 import sys
+from contextvars import Token
 
 from celery import signals as celery_signals
 
 from .context import Channel, _channel
 
 # task id -> context token, so task_postrun restores what task_prerun replaced.
-_task_tokens: dict[str, object] = {}
+_task_tokens: dict[str, Token[str]] = {}
 
 
 @celery_signals.task_prerun.connect(dispatch_uid="audit.task_prerun", weak=False)

@@ -38,8 +38,8 @@ class MainNavigation:
         self.roles, self.can_use_admin = roles, can_use_admin
 
     def __str__(self):
-        key = (self.roles, self.can_use_admin, get_language(), get_script_prefix())
-        key += (get_urlconf(), nav.version())
+        key: tuple[object, ...] = (self.roles, self.can_use_admin, get_language())
+        key += (get_script_prefix(), get_urlconf(), nav.version())
         html = _html_cache.get(key)
         if html is None:
             html = render_to_string(

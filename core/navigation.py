@@ -4,11 +4,13 @@ template shows a page only once the feature behind it exists."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class NavItem:
     section: str  # "compliance", "incidents", "my" (staff), "audit"
-    label: str
+    label: str | Promise  # usually a lazy translation, rendered per request
     url_name: str
     roles: frozenset = field(default_factory=frozenset)  # empty: every signed-in user
     order: int = 100

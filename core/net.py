@@ -131,7 +131,7 @@ def resolve(host: str, port: int) -> list:
             raise OutboundError("dns")
         addresses = []
         for info in infos:
-            ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+            ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])  # str for IP families
             if ip not in addresses:
                 addresses.append(ip)
         if not addresses:
@@ -190,6 +190,7 @@ def post(url: str, *, body: bytes, headers: dict, timeout: float) -> tuple[int, 
         host_header = f"[{host}]" if port == default_port else f"[{host}]:{port}"
     headers = {**headers, "Host": host_header}
     timeout_ = urllib3.Timeout(connect=timeout, read=timeout)
+    pool: urllib3.HTTPConnectionPool
     if parts.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
             ip,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -83,14 +83,14 @@ class PreparedQuery:
         self._param_names = tuple(p.split(":")[0] for p in params)
         self._param_types = {p.split(":")[0]: str if p.endswith(":str") else int for p in params}
         self._compiled: dict[tuple[str, str], _Compiled] = {}
-        self._model_class = None
+        self._model_class: type[Model] | None = None
         self._orm_only = False  # set when compiling met unexpected ORM internals
 
     def _queryset(self, **values) -> QuerySet:
         return self._build(**values)
 
     def _sentinels(self, which: int) -> dict:
-        out = {}
+        out: dict[str, str | int] = {}
         for i, name in enumerate(self._param_names):
             if self._param_types[name] is str:
                 out[name] = f"\x1fprepared-{which}-{i}\x1f"
@@ -103,7 +103,7 @@ class PreparedQuery:
         qs = self._queryset(**sentinels)
         if (
             not isinstance(qs, QuerySet)
-            or qs._fields is None
+            or qs._fields is None  # type: ignore[attr-defined]  # private; not in the stubs
             or qs._iterable_class.__name__ != ("ValuesIterable")
         ):
             raise TypeError("A PreparedQuery must build a .values() queryset.")

@@ -29,6 +29,7 @@ import time
 import zipfile
 import zlib
 from pathlib import PurePosixPath
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,7 +154,7 @@ def _extension(name: str) -> str:
     return PurePosixPath((name or "").replace("\\", "/")).suffix.lower()
 
 
-def _refuse(message, code, **params):
+def _refuse(message, code, **params) -> NoReturn:
     raise ValidationError(message, code=code, params=params)
 
 

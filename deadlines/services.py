@@ -2,6 +2,7 @@
 commits (or rolls back) with your change. Nothing here talks to the broker."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -14,6 +15,9 @@ from core.errors import ApplicationError
 from . import signals
 from .models import Deadline, DeadlineKind
 from .schedule import StepSpec, next_fire_at, starting_point
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def _acting(actor):
@@ -40,11 +44,12 @@ def kind_get(kind) -> DeadlineKind:
 
 
 def step_specs(kind: DeadlineKind) -> list[StepSpec]:
-    if kind.policy_id is None:
+    reminder_policy = kind.policy
+    if reminder_policy is None:
         return []
     return [
         StepSpec(s.id, s.offset_seconds, s.repeat_seconds)
-        for s in kind.policy.steps.all().order_by("offset_seconds", "id")
+        for s in reminder_policy.steps.all().order_by("offset_seconds", "id")
     ]
 
 
@@ -344,6 +349,7 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
 
     moved: list[Deadline] = []
     previous: dict[int, list[Deadline]] = {}
+    previous_owners: dict[int, User] = {}
     with transaction.atomic(), _acting(actor):
         for subject in subjects:
             if subject is None or subject.pk is None:
@@ -360,10 +366,10 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
                 .order_by("id")
             )
             for row in rows:
-                if row.owner_id:
-                    previous.setdefault(row.owner_id, []).append(row)
-                    old = row.owner
-                    row._previous_owner = old
+                old_owner = row.owner  # selected with the row
+                if old_owner is not None:
+                    previous.setdefault(old_owner.pk, []).append(row)
+                    previous_owners[old_owner.pk] = old_owner
                 row.owner = owner
                 row.owner_role = "" if owner else row.owner_role
                 row.save(update_fields=["owner", "owner_role", "updated_at"])
@@ -381,16 +387,16 @@ def deadlines_transfer(*, subjects, owner, actor=None, reason: str = "") -> int:
                 url=moved[0].url,
                 key=f"to-{owner.pk}-{stamp}",
             )
-        for rows in previous.values():
-            old = rows[0]._previous_owner
+        for old_owner_id, handed in previous.items():
+            old = previous_owners[old_owner_id]
             notify_event(
                 kind="deadline.transferred",
                 recipients=[old],
                 subject=localized(
-                    _("%(count)d deadlines were handed to someone else"), count=len(rows)
+                    _("%(count)d deadlines were handed to someone else"), count=len(handed)
                 ),
-                body=_listing(rows, why),
-                url=rows[0].url,
+                body=_listing(handed, why),
+                url=handed[0].url,
                 key=f"from-{old.pk}-{stamp}",
             )
     return len(moved)

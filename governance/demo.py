@@ -187,7 +187,9 @@ def seed_governance():
     # Last year's quarterly meetings, held with approved minutes, except Q3: that quarter is missed.
     for quarter in (1, 2, 4):
         month = quarter * 3
-        when = timezone.make_aware(datetime.datetime(year - 1, month, 15, 14, 30))
+        when = datetime.datetime(
+            year - 1, month, 15, 14, 30, tzinfo=timezone.get_current_timezone()
+        )
         title = f"数据安全工作会议（{year - 1}-Q{quarter}）"
         if Meeting.objects.filter(title=title).exists():
             continue

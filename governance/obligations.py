@@ -75,7 +75,9 @@ def _held_meetings(kind: str):
             kind=kind, state=Meeting.State.HELD, held_at__gte=start, held_at__lt=end
         ).order_by("held_at")
         return [
-            Evidence(label=m.title, url=m.get_absolute_url(), on=m.held_at.date()) for m in meetings
+            Evidence(label=m.title, url=m.get_absolute_url(), on=m.held_at.date())
+            for m in meetings
+            if m.held_at is not None  # the filter on held_at already excludes the empty ones
         ]
 
     return rule

@@ -13,7 +13,7 @@ from django.utils import timezone
 from .models import ContactRole, ContactRoleAssignment, CooperationAgreement
 
 # A vacant role with no deputy falls back to this role's holders.
-FALLBACK_ROLE = {ContactRole.INCIDENT_LEAD: ContactRole.DEPUTY_INCIDENT_LEAD}
+FALLBACK_ROLE: dict[str, str] = {ContactRole.INCIDENT_LEAD: ContactRole.DEPUTY_INCIDENT_LEAD}
 
 
 def _local_day(at) -> datetime.date:
@@ -48,7 +48,7 @@ def holders_of(role_code: str, at, deadline=None, *, _seen=None) -> list:
         for a in current:
             if a.holder.is_active:
                 users.append(a.holder)
-            elif a.deputy_id and a.deputy.is_active:
+            elif a.deputy is not None and a.deputy.is_active:
                 users.append(a.deputy)  # holder away (account disabled): the deputy stands in
         if users:
             return users

@@ -263,7 +263,7 @@ HANDLERS = {"counterparties": _counterparty, "agreements": _agreement, "staff": 
 def import_workbook(path, *, actor, dry_run: bool = False) -> ImportResult:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a file that is not xlsx
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a file not xlsx
         raise ApplicationError(_("Cannot read the workbook: %(error)s") % {"error": exc})
     by_name = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
     result = ImportResult(dry_run=dry_run)

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -114,7 +115,7 @@ def parse_payload(body: bytes) -> dict:
         raise AlertRejected(_("The body must be a JSON object (UTF-8)."))
     if contains_nul(data):  # PostgreSQL stores U+0000 in neither text nor jsonb
         raise AlertRejected(str(NUL_MESSAGE))
-    fields = {
+    fields: dict[str, Any] = {
         "external_id": _text(data, "id", required=True, max_length=200),
         "title": _text(data, "title", required=True, max_length=300),
         "description": _text(data, "description", max_length=20000),

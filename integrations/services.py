@@ -371,9 +371,10 @@ def subscriptions_check() -> list[WebhookSubscription]:
         if len(dead) < limit:
             continue
         with transaction.atomic():
+            disabled_at = timezone.now()
             changed = WebhookSubscription.objects.filter(pk=subscription.pk, active=True).update(
                 active=False,
-                disabled_at=timezone.now(),
+                disabled_at=disabled_at,
                 disabled_reason=_(
                     "Disabled after %(count)d deliveries in a row failed permanently; last "
                     "error: %(error)s"
@@ -390,7 +391,7 @@ def subscriptions_check() -> list[WebhookSubscription]:
                     url=reverse("integrations:webhook-detail", args=[subscription.pk]),
                     channels=("inapp", "email"),
                     dedupe_key=f"integrations:webhook:{subscription.pk}:disabled:"
-                    f"{subscription.disabled_at.isoformat()}",
+                    f"{disabled_at.isoformat()}",
                 )
     return disabled
 

@@ -30,7 +30,7 @@ from .forms import (
 )
 from .models import Alert, sees_alerts
 
-NEW_TOKEN_SESSION_KEY = "integrations.new_token"
+NEW_TOKEN_SESSION_KEY = "integrations.new_token"  # noqa: S105 - a session key name
 
 
 @login_required
@@ -194,7 +194,7 @@ def alert_dismiss(request, pk):
 # --- webhook subscriptions ------------------------------------------------------------------
 
 
-NEW_WEBHOOK_SECRET_KEY = "integrations.new_webhook_secret"
+NEW_WEBHOOK_SECRET_KEY = "integrations.new_webhook_secret"  # noqa: S105 - a key name
 
 
 def _officer(user) -> bool:

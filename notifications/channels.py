@@ -32,6 +32,8 @@ def absolute_url(url: str) -> str:
 
 
 def email_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
+    if row.recipient is None:
+        raise ValueError("An e-mail outbox row needs a recipient.")
     with translation.override(row.language):
         context = {"row": row, "link": absolute_url(row.url), "site_name": settings.SITE_NAME}
         text = render_to_string("notifications/email/message.txt", context)

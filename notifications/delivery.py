@@ -10,6 +10,7 @@ called (so every attempt is on record even if the worker dies mid-send). Then:
 A transport failure marks the row failed with a backoff; after the last attempt it is dead.
 """
 
+import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -169,20 +170,16 @@ def deliver_batch(ids, *, now: datetime | None = None) -> dict:
                 result["failed"] += 1
                 if email_connection is not None and row.channel == Channel.EMAIL:
                     # A refused message can leave the SMTP session in a bad state: reconnect.
-                    try:
+                    with contextlib.suppress(Exception):
                         email_connection.close()
-                    except Exception:  # noqa: BLE001
-                        pass
                     email_connection = None
                 continue
             _mark_sent([row.pk])
             result["sent"] += 1
     finally:
         if email_connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a broken session
                 email_connection.close()
-            except Exception:  # noqa: BLE001
-                pass
     return result
 
 

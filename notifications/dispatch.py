@@ -23,7 +23,7 @@ def enqueue_now(ids) -> bool:
     try:
         for start in range(0, len(ids), size):
             app.send_task("notifications.deliver", args=[ids[start : start + size]], retry=False)
-    except Exception as exc:  # the broker is down or unreachable: the sweep will retry
+    except Exception as exc:  # noqa: BLE001 - the broker is down or unreachable: the sweep retries
         logger.warning("could not enqueue %d outbox rows (%r); the sweep will", len(ids), exc)
         return False
     return True

@@ -137,13 +137,15 @@ def _insert_unnest(rows: list[Outbox], connection) -> list[int]:
         casts.append(f"%s::{field.db_type(connection)}[]")
     table = connection.ops.quote_name(Outbox._meta.db_table)
     with connection.cursor() as cursor:
+        # Identifiers quoted by the connection, every value a query parameter.
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest"  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({', '.join(casts)})"
-            " ON CONFLICT (key) DO NOTHING",
+            f"{insert}({', '.join(casts)}) ON CONFLICT (key) DO NOTHING",
             arrays,
         )
+        pending = f"SELECT id FROM {table} WHERE key = ANY(%s::varchar[]) AND state = %s"  # noqa: S608
         cursor.execute(
-            f"SELECT id FROM {table} WHERE key = ANY(%s::varchar[]) AND state = %s ORDER BY id",
+            f"{pending} ORDER BY id",
             [[row.key for row in rows], Outbox.State.PENDING],
         )
         return [r[0] for r in cursor.fetchall()]

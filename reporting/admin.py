@@ -36,7 +36,7 @@ class ReportingRuleForm(forms.ModelForm):
             services.validate_rule(candidate)
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message)
-        except Exception:  # noqa: BLE001 - field errors are already reported per field
+        except Exception:  # noqa: BLE001, S110 - field errors are already reported per field
             pass
         return data
 

@@ -26,7 +26,7 @@ FIELD_LABELS = {
     "contact": _("Contact person and phone"),
 }
 
-STAGE_FIELDS = {
+STAGE_FIELDS: dict[str, list[str]] = {
     Stage.INITIAL: [
         "unit",
         "systems",
@@ -95,7 +95,7 @@ STAGE_FIELDS[Stage.DRILL] = ["unit", "summary", "handling", "lessons", "remediat
 
 # An initial report may go out with the unit/system and discovery time only and be completed
 # later (CAC 2025 Art. 7); every other stage needs its summary at least.
-REQUIRED_FIELDS = {
+REQUIRED_FIELDS: dict[str, list[str]] = {
     Stage.INITIAL: ["unit", "systems", "discovered_at"],
     Stage.FOLLOW_UP: ["progress"],
     Stage.FINAL: ["summary", "cause", "remediation"],

@@ -18,7 +18,7 @@ RECEIPT_KINDS = ("docx", "jpeg", "pdf", "png")
 NOTICE_KINDS = ("docx", "jpeg", "pdf", "png", "text", "xlsx")
 
 
-GRADE_RANK = {Grade.I: 1, Grade.II: 2, Grade.III: 3, Grade.IV: 4}
+GRADE_RANK: dict[str, int] = {Grade.I: 1, Grade.II: 2, Grade.III: 3, Grade.IV: 4}
 
 
 class Regime(models.TextChoices):
@@ -431,7 +431,7 @@ class RiskIntelligence(TimeStampedModel):
     def sees(self, user) -> bool:
         """`visibility_q` for this one item (accounts.policy.can_see)."""
         return user.pk in (self.reported_by_id, self.triaged_by_id) or (
-            self.notice_id is not None and self.notice.handler_id == user.pk
+            self.notice is not None and self.notice.handler_id == user.pk
         )
 
 
@@ -564,8 +564,8 @@ class RegulatoryReport(TimeStampedModel):
         """`visibility_q` for this one report (accounts.policy.can_see)."""
         return (
             self.author_id == user.pk
-            or (self.incident_id is not None and self.incident.sees(user))
-            or (self.notice_id is not None and self.notice.handler_id == user.pk)
+            or (self.incident is not None and self.incident.sees(user))
+            or (self.notice is not None and self.notice.handler_id == user.pk)
         )
 
     @property
@@ -574,7 +574,7 @@ class RegulatoryReport(TimeStampedModel):
 
     @property
     def due_ends_at_end_of_day(self) -> bool:
-        return bool(self.rule_id and self.rule.ends_at_end_of_day)
+        return bool(self.rule is not None and self.rule.ends_at_end_of_day)
 
     @property
     def due_label(self) -> str:

@@ -157,14 +157,15 @@ def anchor_time(
         if case.cause_pending:
             # The preliminary analysis went in instead; the final report follows the cause.
             return case.cause_established_at
-    return {
+    starts: dict[str, datetime | None] = {
         Anchor.DISCOVERED: discovered_at,
         Anchor.GRADED: graded_at,
         Anchor.RESOLVED: resolved_at,
         Anchor.OPENED: opened_at,
         Anchor.CRIME_SUSPECTED: case.suspected_crime_at if case else None,
         Anchor.DRILL_COMPLETED: drill_completed_at,
-    }[rule.anchor]
+    }
+    return starts[rule.anchor]
 
 
 def compute_due(
@@ -197,6 +198,8 @@ def compute_due(
 def next_repeat(rule: ReportingRule, *, previous_due: datetime, now: datetime) -> datetime:
     """The next occurrence of a repeating rule after `previous_due` that is still ahead of `now`
     (occurrences that passed while nobody could report are skipped, not stacked up)."""
+    if rule.repeat_every_hours is None:
+        raise ValueError(f"Rule {rule.code} does not repeat.")
     step = timedelta(hours=rule.repeat_every_hours)
     due = previous_due + step
     while due <= now:

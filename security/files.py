@@ -21,7 +21,9 @@ server must not serve MEDIA_ROOT under any public location (docs/security.md).
 
 import mimetypes
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -36,13 +38,19 @@ __all__ = ["register", "url_for", "serve", "record_download", "download"]
 @dataclass(frozen=True)
 class _Entry:
     owner: str | None
-    filename: object  # callable(obj) -> str, or None
+    filename: Callable[[Any], str] | None  # the download's name for a record
 
 
 _REGISTRY: dict[tuple[str, str], _Entry] = {}
 
 
-def register(model: str, field: str, *, owner: str | None = None, filename=None) -> None:
+def register(
+    model: str,
+    field: str,
+    *,
+    owner: str | None = None,
+    filename: Callable[[Any], str] | None = None,
+) -> None:
     """`model` as "app_label.ModelName"; `owner`: the attribute holding the record whose
     visibility decides (default: the record itself)."""
     _REGISTRY[(model.lower(), field)] = _Entry(owner, filename)

@@ -218,8 +218,9 @@ def _seed_drills(officer, year):
     staff2 = User.objects.get(username="staff2")
     auditor = User.objects.get(username="auditor")
     now = timezone.now()
-    first = timezone.make_aware(dt.datetime(year, 1, 2, 10, 0))
-    last = timezone.make_aware(dt.datetime(year, 12, 20, 10, 0))
+    here = timezone.get_current_timezone()
+    first = dt.datetime(year, 1, 2, 10, 0, tzinfo=here)
+    last = dt.datetime(year, 12, 20, 10, 0, tzinfo=here)
     done = services.drill_plan(
         year=year,
         title="客户信息泄露桌面推演",

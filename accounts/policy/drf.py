@@ -56,5 +56,7 @@ class VisiblePrimaryKeyRelatedField(PrimaryKeyRelatedField):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if queryset is None:  # a read-only field has no queryset to narrow
+            return queryset
         request = self.context.get("request")
         return visible_to(getattr(request, "user", None), queryset)

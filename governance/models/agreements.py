@@ -315,7 +315,7 @@ class CooperationAgreement(TimeStampedModel):
         return S.ACTIVE
 
     def get_status_display(self) -> str:
-        return self.Status(self.status).label
+        return str(self.Status(self.status).label)  # a str, as Django's own get_FOO_display
 
     def covers(self, *, level: int, tier: str) -> bool:
         return self.max_data_level >= level and SharingTier.rank(

@@ -80,8 +80,8 @@ def _validate_agreement(a: CooperationAgreement):
                     "assessment (conclusion and date)."
                 )
             )
-    if a.parent_id:
-        parent = a.parent
+    parent = a.parent
+    if parent is not None:
         if parent.pk == a.pk:
             raise ApplicationError(_("An agreement cannot amend itself."))
         if parent.counterparty_id != a.counterparty_id:
@@ -200,8 +200,9 @@ def agreement_approve(*, agreement: CooperationAgreement, actor, comment: str = 
                 url=agreement.get_absolute_url(),
                 actor=actor,
             )
-        if agreement.parent_id and agreement.ends_on > agreement.parent.ends_on:
-            _close_expiry_deadlines(agreement.parent, actor=actor, met=True)
+        parent = agreement.parent
+        if parent is not None and agreement.ends_on > parent.ends_on:
+            _close_expiry_deadlines(parent, actor=actor, met=True)
         work_clocks.approval_decided(agreement=agreement, actor=actor, approved=True)
     return agreement
 

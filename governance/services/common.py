@@ -23,7 +23,7 @@ def _full_clean(instance, exclude=None):
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
-        messages = []
+        messages: list[str] = []
         for field, errors in exc.message_dict.items():
             label = str(instance._meta.get_field(field).verbose_name) if field != "__all__" else ""
             messages.extend(f"{label}: {e}" if label else e for e in errors)

@@ -19,7 +19,7 @@ from ..models import (
 from .common import _full_clean
 
 # Department contacts are held for a department of the matching kind.
-DEPARTMENT_KIND_FOR_ROLE = {
+DEPARTMENT_KIND_FOR_ROLE: dict[str, str] = {
     ContactRole.DATA_SOURCE_CONTACT: Department.Kind.DATA_SOURCE,
     ContactRole.DATA_USING_CONTACT: Department.Kind.DATA_USING,
     ContactRole.DATA_AUTHORITY_CONTACT: Department.Kind.DATA_AUTHORITY,
@@ -42,9 +42,10 @@ def _validate_assignment(a: ContactRoleAssignment):
         raise ApplicationError(_("A partner's security contact is held for an agreement."))
     wanted_kind = DEPARTMENT_KIND_FOR_ROLE.get(a.role)
     if wanted_kind:
-        if not a.department_id:
+        department = a.department
+        if department is None:
             raise ApplicationError(_("This contact role is held for a department."))
-        if a.department.kind != wanted_kind:
+        if department.kind != wanted_kind:
             raise ApplicationError(
                 _("%(role)s must be held for a department of that kind (%(kind)s).")
                 % {"role": a.get_role_display(), "kind": Department.Kind(wanted_kind).label}

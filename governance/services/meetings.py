@@ -205,7 +205,7 @@ def meeting_ics(meeting: Meeting, *, method: str = "REQUEST") -> bytes:
         address.params["cn"] = vText(str(attendee.user))
         address.params["role"] = vText("REQ-PARTICIPANT")
         address.params["rsvp"] = vText("TRUE")
-        event.add("attendee", address, encode=0)
+        event.add("attendee", address, encode=False)
     cal.add_component(event)
     return cal.to_ical()
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -176,7 +177,7 @@ class GradingCriterion(models.Model):
         return self.is_active and not self.source_repealed
 
     def clean(self):
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         for i, cond in enumerate(self.conditions or []):
             if (
                 not isinstance(cond, dict)

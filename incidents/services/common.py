@@ -129,7 +129,7 @@ def _replace_systems(incident, systems):
         name = (s.get("name") or "").strip()
         if not name:
             raise ApplicationError(_("Every affected system needs a name."))
-        if s.get("category") not in dict(AffectedSystem._meta.get_field("category").choices):
+        if s.get("category") not in dict(AffectedSystem._meta.get_field("category").choices or ()):
             raise ApplicationError(_("Choose a category for every affected system."))
         for key in ("outage_minutes", "main_function_outage_minutes"):
             if (s.get(key) or 0) < 0:

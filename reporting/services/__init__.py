@@ -9,8 +9,8 @@ from .common import (
     logger,
 )
 from .drafting import (
+    _approvers,
     _check_approver,
-    _notify_approvers,
     _pending_approval,
     documents_enqueue,
     documents_render_missing,
@@ -84,7 +84,7 @@ __all__ = [
     "supplementary_open",
     "report_cancel",
     "_check_approver",
-    "_notify_approvers",
+    "_approvers",
     "_pending_approval",
     "documents_enqueue",
     "documents_render_missing",

@@ -89,13 +89,11 @@ def report_request_approval(*, report: RegulatoryReport, actor) -> ReportApprova
             requested_by=actor,
             requested_at=timezone.now(),
         )
-    work_clocks.approval_opened(
-        report=report, approval=approval, approvers=_notify_approvers(report, actor)
-    )
+    work_clocks.approval_opened(report=report, approval=approval, approvers=_approvers(report))
     return approval
 
 
-def _notify_approvers(report, actor) -> list:
+def _approvers(report) -> list:
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
@@ -124,7 +122,7 @@ def _pending_approval(report) -> ReportApproval:
     return approval
 
 
-def _check_approver(report, approval, actor):
+def _check_approver(report, actor):
     """Four eyes, on the locked report (whoever asked for approval is a contributor)."""
     policy.require(actor, "reporting.report.four_eyes", report)
 
@@ -143,7 +141,7 @@ def report_approve(*, report: RegulatoryReport, actor, comment: str = "") -> Rep
             .get(pk=report.pk)
         )
         approval = _pending_approval(report)
-        _check_approver(report, approval, actor)
+        _check_approver(report, actor)
         now = timezone.now()
         author = report.author or approval.requested_by
         snapshot = report_content.build_snapshot(
@@ -183,7 +181,7 @@ def documents_enqueue(version_id: int) -> bool:
 
     try:
         app.send_task("reporting.render_documents", args=[version_id], retry=False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any broker failure: logged, the sweep renders later
         logger.warning(
             "could not enqueue the documents of report version %s (%r); the sweep will",
             version_id,
@@ -230,7 +228,7 @@ def documents_render_missing(*, older_than=timedelta(minutes=2), limit: int = 20
     for pk in pending:
         try:
             version_render_documents(version=ReportVersion(pk=pk))
-        except Exception:
+        except Exception:  # noqa: BLE001 - one broken version must not stop the others
             logger.exception("rendering the documents of report version %s failed", pk)
         else:
             done += 1
@@ -244,7 +242,7 @@ def report_reject(*, report: RegulatoryReport, actor, comment: str) -> ReportApp
     with transaction.atomic():
         report = RegulatoryReport.objects.select_for_update().get(pk=report.pk)
         approval = _pending_approval(report)
-        _check_approver(report, approval, actor)
+        _check_approver(report, actor)
         approval.decision = ReportApproval.Decision.REJECTED
         approval.decided_by = actor
         approval.decided_at = timezone.now()

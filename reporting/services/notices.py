@@ -162,12 +162,13 @@ def intelligence_default_category(kind: str) -> str:
     """The incident category an item of this kind usually becomes (the promoter may change it)."""
     from incidents.models import IncidentCategory as C
 
-    return {
+    categories: dict[str, str] = {
         RiskIntelligence.Kind.LEAK: C.DATA_SECURITY,
         RiskIntelligence.Kind.DATA_FOR_SALE: C.DATA_SECURITY,
         RiskIntelligence.Kind.IMPERSONATION: C.NETWORK_ATTACK,  # phishing / counterfeit apps
         RiskIntelligence.Kind.NEGATIVE_NEWS: C.CONTENT_SECURITY,
-    }.get(kind, C.OTHER)
+    }
+    return categories.get(kind, C.OTHER)
 
 
 def _intelligence_facts(item: RiskIntelligence) -> str:

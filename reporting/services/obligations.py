@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
@@ -112,7 +113,7 @@ def _cancel(report, *, reason, actor):
         deadline_services.deadline_cancel(deadline=report.deadline, reason=reason, actor=actor)
 
 
-def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryReport]:
+def obligations_sync(*, incident, actor, reason: str | Promise = "") -> list[RegulatoryReport]:
     """Make the incident's report obligations match the rules for its current grade, CII flag
     and times: create what is owed, re-time what moved, cancel what no longer applies (with the
     reason). Submitted reports are history and never touched. Returns the open reports."""
@@ -145,9 +146,10 @@ def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryRep
         for report in reports:
             if report.status not in _pending_states(report):
                 continue
-            if report.rule_id and report.rule.applies_when == AppliesWhen.OPENED:
+            current = report.rule
+            if current is not None and current.applies_when == AppliesWhen.OPENED:
                 continue  # opened by the reporter, timed from then (see supplementary_open)
-            code = report.rule.code if report.rule_id else None
+            code = current.code if current is not None else None
             if code not in wanted:
                 _cancel(report, reason=cancel_reason, actor=actor)
                 continue
@@ -167,7 +169,7 @@ def obligations_sync(*, incident, actor, reason: str = "") -> list[RegulatoryRep
                 report.content["grade"] = report_content.grade_label(incident.grade)
                 report.save(update_fields=["content", "updated_at"])
         for code, rule in wanted.items():
-            mine = [r for r in reports if r.rule_id and r.rule.code == code]
+            mine = [r for r in reports if r.rule is not None and r.rule.code == code]
             if any(r.status in _pending_states(r) for r in mine):
                 continue
             if rule.repeat_every_hours:

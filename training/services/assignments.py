@@ -80,8 +80,9 @@ def _insert_assignments(*, course: Course, due: date, user_ids: list[int]) -> in
         meta = TrainingAssignment._meta
         col = {f.name: f.column for f in meta.concrete_fields}
         now = timezone.now()
+        # Table and column names from the model's metadata; every value is a parameter.
         sql = (
-            f"INSERT INTO {meta.db_table} ({col['course']}, {col['user']}, {col['status']}, "
+            f"INSERT INTO {meta.db_table} ({col['course']}, {col['user']}, {col['status']}, "  # noqa: S608
             f"{col['due_date']}, {col['attempts_used']}, {col['reminders_scheduled']}, "
             f"{col['created_at']}, {col['updated_at']}) "
             "SELECT %s, uid, %s, %s, 0, false, %s, %s FROM unnest(%s::bigint[]) AS t(uid) "
@@ -237,10 +238,10 @@ def quiz_submit(
     if attempt.submitted_at:
         raise ApplicationError(_("This attempt has already been submitted."))
     rows = list(attempt.answers.select_related("question").prefetch_related("question__choices"))
-    answers = {int(k): {int(c) for c in v} for k, v in (answers or {}).items()}
+    chosen_by_question = {int(k): {int(c) for c in v} for k, v in (answers or {}).items()}
     right = 0
     for row in rows:
-        chosen = answers.get(row.question_id, set())
+        chosen = chosen_by_question.get(row.question_id, set())
         valid = {c.pk for c in row.question.choices.all()}
         if chosen - valid:
             raise ApplicationError(_("An answer does not belong to its question."))

@@ -13,7 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, chunk_size, **options):
         result = verify_chain(AuditEntry.objects.all(), chunk_size=chunk_size)
-        if result.ok:
+        broken = result.broken
+        if broken is None:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"OK: {result.count} entries verified; last entry #{result.last_id or 0}, "
@@ -21,7 +22,6 @@ class Command(BaseCommand):
                 )
             )
             return
-        broken = result.broken
         at = timezone.localtime(broken.timestamp).isoformat() if broken.timestamp else "?"
         raise CommandError(
             f"BROKEN at entry #{broken.entry_id} ({at}): {broken.reason}: {broken.detail}. "
