@@ -181,7 +181,7 @@ def agreement_detail(request, pk):
                 _("Submitted for approval."),
                 agreement=agreement,
             )
-        elif action in ("approve", "return", "terminate"):
+        elif action in ("approve", "return", "terminate", "suspend", "resume"):
             text = _limited(request, forms.DecisionForm, "comment")
             if text is None:
                 return redirect("governance:agreement-detail", pk=agreement.pk)
@@ -197,6 +197,12 @@ def agreement_detail(request, pk):
                     _("Agreement terminated."),
                     {"reason": text},
                 ),
+                "suspend": (
+                    services.agreement_suspend,
+                    _("Agreement suspended."),
+                    {"reason": text},
+                ),
+                "resume": (services.agreement_resume, _("Agreement resumed."), {"note": text}),
             }[action]
             _run(request, func, done, agreement=agreement, **kwargs)
         return redirect("governance:agreement-detail", pk=agreement.pk)
@@ -211,6 +217,7 @@ def agreement_detail(request, pk):
             "amendments": agreement.amendments.all(),
             "document_form": forms.DocumentForm(),
             "can_write": policy.allows(request.user, "governance.agreement.change", agreement),
+            "can_suspend": policy.allows(request.user, "governance.agreement.suspend", agreement),
         },
     )
 

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
+from governance.models import Counterparty
 from incidents.models import Incident
 
 from . import selectors, services
@@ -362,6 +363,9 @@ class IntelligenceSerializer(serializers.ModelSerializer):
     notice = VisiblePrimaryKeyRelatedField(
         queryset=RegulatorNotice.objects.all(), required=False, allow_null=True
     )
+    counterparty = VisiblePrimaryKeyRelatedField(
+        queryset=Counterparty.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = RiskIntelligence
@@ -370,6 +374,7 @@ class IntelligenceSerializer(serializers.ModelSerializer):
             "kind",
             "party",
             "party_name",
+            "counterparty",
             "summary",
             "details",
             "source",

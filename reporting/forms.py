@@ -95,6 +95,7 @@ class IntelligenceForm(forms.ModelForm):
             "kind",
             "party",
             "party_name",
+            "counterparty",
             "summary",
             "details",
             "source",
@@ -102,6 +103,13 @@ class IntelligenceForm(forms.ModelForm):
             "observed_at",
         ]
         widgets = {"observed_at": DATETIME}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from governance.models import Counterparty
+
+        visible = Counterparty.objects.visible_to(user) if user else Counterparty.objects.none()
+        self.fields["counterparty"].queryset = visible.filter(is_active=True)
 
 
 class TriageForm(forms.Form):
