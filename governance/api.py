@@ -136,6 +136,11 @@ class AgreementSerializer(serializers.ModelSerializer):
             "approved_at",
             "terminated_on",
             "status",
+            "suspended_at",
+            "suspended_by",
+            "suspension_reason",
+            "resumed_at",
+            "resume_note",
         ]
         read_only_fields = [
             "document_sha256",
@@ -144,6 +149,11 @@ class AgreementSerializer(serializers.ModelSerializer):
             "approved_at",
             "terminated_on",
             "owner",
+            "suspended_at",
+            "suspended_by",
+            "suspension_reason",
+            "resumed_at",
+            "resume_note",
         ]
         extra_kwargs = {"reference": {"required": False}}
 
@@ -167,6 +177,8 @@ class AgreementViewSet(VisibleMixin, viewsets.ModelViewSet):
         "partial_update": "governance.agreement.change",
         "submit": "governance.agreement.submit",
         "approve": "governance.agreement.approve",
+        "suspend": "governance.agreement.suspend",
+        "resume": "governance.agreement.resume",
     }
     filterset_class = AgreementFilter
     search_fields = ["reference", "title", "counterparty__name"]
@@ -200,6 +212,18 @@ class AgreementViewSet(VisibleMixin, viewsets.ModelViewSet):
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._transition(services.agreement_approve, comment=data.validated_data["comment"])
+
+    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    def suspend(self, request, pk=None):
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._transition(services.agreement_suspend, reason=data.validated_data["comment"])
+
+    @action(detail=True, methods=["post"], serializer_class=CommentSerializer)
+    def resume(self, request, pk=None):
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._transition(services.agreement_resume, note=data.validated_data["comment"])
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

@@ -26,6 +26,16 @@ urlpatterns = [
         views.agreement_terminate,
         name="agreement-terminate",
     ),
+    path(
+        "governance/agreements/<int:pk>/suspend/",
+        views.agreement_suspend,
+        name="agreement-suspend",
+    ),
+    path(
+        "governance/agreements/<int:pk>/resume/",
+        views.agreement_resume,
+        name="agreement-resume",
+    ),
     path("governance/registrations/", views.registration_list, name="registration-list"),
     path(
         "governance/registrations/<int:pk>/approve/",

@@ -172,6 +172,7 @@ def agreement_detail(request, pk):
             "amendments": agreement.amendments.all(),
             "document_form": forms.DocumentForm(),
             "can_write": policy.allows(request.user, "governance.agreement.change", agreement),
+            "can_suspend": policy.allows(request.user, "governance.agreement.suspend", agreement),
         },
     )
 
@@ -232,6 +233,20 @@ def agreement_return(request, pk):
 def agreement_terminate(request, pk):
     return _agreement_decision(
         request, pk, services.agreement_terminate, _("Agreement terminated."), "reason"
+    )
+
+
+@writer_action
+def agreement_suspend(request, pk):
+    return _agreement_decision(
+        request, pk, services.agreement_suspend, _("Agreement suspended."), "reason"
+    )
+
+
+@writer_action
+def agreement_resume(request, pk):
+    return _agreement_decision(
+        request, pk, services.agreement_resume, _("Agreement resumed."), "note"
     )
 
 

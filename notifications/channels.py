@@ -41,7 +41,7 @@ def email_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=text,
-        to=[row.recipient.email],
+        to=[row.address or row.recipient.email],
         connection=connection,
         headers={
             "Message-ID": row.message_id,
@@ -54,7 +54,7 @@ def email_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
 
 
 def send_email(row: Outbox, connection) -> None:
-    if row.recipient is None or not row.recipient.email:
+    if not row.address and (row.recipient is None or not row.recipient.email):
         raise TransportError("recipient has no e-mail address", retryable=False)
     try:
         email_message(row, connection).send(fail_silently=False)

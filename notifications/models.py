@@ -92,6 +92,8 @@ class Outbox(models.Model):
         related_name="+",
         verbose_name=_("recipient"),
     )
+    # An e-mail to someone who is not a user (a partner's security contact): the address itself.
+    address = models.EmailField(_("e-mail address"), blank=True)
     endpoint = models.ForeignKey(
         WebhookEndpoint,
         on_delete=models.CASCADE,
@@ -175,7 +177,10 @@ class Outbox(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} → {self.recipient or self.endpoint}: {self.subject}"
+        return (
+            f"{self.get_channel_display()} → {self.recipient or self.address or self.endpoint}: "
+            f"{self.subject}"
+        )
 
     @property
     def message_id(self) -> str:

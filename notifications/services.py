@@ -212,6 +212,36 @@ def notify(
         return outbox_insert(rows)
 
 
+def notify_address(
+    *, address: str, subject, body="", dedupe_key: str, language: str = ""
+) -> list[int]:
+    """E-mail someone who is not a user (a partner's security contact) through the outbox:
+    queued with the caller's transaction, retried and dead by the same rules as any e-mail,
+    at most once per `dedupe_key`. No link: the address cannot open the firm's pages."""
+    from django.conf import settings
+
+    address = (address or "").strip()
+    if not address:
+        raise ApplicationError(_("An e-mail needs an address."))
+    if not str(subject).strip():
+        raise ApplicationError(_("A notification needs a subject."))
+    language = language or settings.LANGUAGE_CODE
+    now = timezone.now()
+    row = Outbox(
+        key=make_key("a", dedupe_key, Channel.EMAIL, address.lower()),
+        channel=Channel.EMAIL,
+        address=address,
+        language=language,
+        subject=_text(subject, language)[:300],
+        body=_text(body, language),
+        scheduled_for=now,
+        next_attempt_at=now + timedelta(seconds=conf.get("NOTIFICATIONS_REQUEUE_SECONDS")),
+        dedupe_key=str(dedupe_key)[:200],
+    )
+    with transaction.atomic():
+        return outbox_insert([row])
+
+
 def inbox_mark_read(*, user, item_ids=None) -> int:
     """Mark the user's messages read (all unread ones when item_ids is None)."""
     qs = InboxItem.objects.filter(user=user, read_at__isnull=True)

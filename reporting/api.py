@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.policy.drf import PolicyPermission, VisiblePrimaryKeyRelatedField
 from core.api import JSONObjectField
+from governance.models import Counterparty
 from incidents.models import Incident
 from security import files
 
@@ -385,6 +386,9 @@ class IntelligenceSerializer(serializers.ModelSerializer):
     )
     notice = VisiblePrimaryKeyRelatedField(
         queryset=RegulatorNotice.objects.all(), required=False, allow_null=True
+    )
+    counterparty = VisiblePrimaryKeyRelatedField(
+        queryset=Counterparty.objects.all(), required=False, allow_null=True
     )
 
     class Meta:

@@ -24,6 +24,7 @@ INTELLIGENCE = (
     "kind",
     "party",
     "party_name",
+    "counterparty",
     "summary",
     "details",
     "source",

@@ -86,6 +86,13 @@ class IntelligenceForm(forms.ModelForm):
         fields = list(editable.INTELLIGENCE)
         widgets = {"observed_at": DATETIME}
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from governance.models import Counterparty
+
+        visible = Counterparty.objects.visible_to(user) if user else Counterparty.objects.none()
+        self.fields["counterparty"].queryset = visible.filter(is_active=True)
+
 
 class TriageForm(forms.Form):
     incident = forms.ModelChoiceField(label=_("Incident"), queryset=None, required=False)

@@ -372,6 +372,18 @@ class RiskIntelligence(TimeStampedModel):
         _("concerns"), max_length=20, choices=Party.choices, default=Party.FIRM
     )
     party_name = models.CharField(_("party name"), max_length=200, blank=True)
+    counterparty = models.ForeignKey(
+        "governance.Counterparty",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risk_intelligence",
+        verbose_name=_("partner (registered counterparty)"),
+        help_text=_(
+            "A partner the firm shares data with: promoting the item opens a partner incident "
+            "linked to its agreement. Name other parties in the party name."
+        ),
+    )
     summary = models.CharField(_("summary"), max_length=300)
     details = models.TextField(_("details"), blank=True)
     source = models.CharField(_("where it was found"), max_length=300)

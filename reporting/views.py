@@ -325,7 +325,7 @@ def intel_list(request):
 @login_required
 def intel_create(request):
     _require(request, "reporting.intelligence.create")
-    form = forms.IntelligenceForm(request.POST or None)
+    form = forms.IntelligenceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         item, ok = pages.run(
             request,

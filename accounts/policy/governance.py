@@ -71,6 +71,14 @@ rule("governance.agreement.submit", message=_EDITORS, needs_object=True)(_agreem
     message=_("Only a compliance officer may terminate an agreement."),
 )
 @rule(
+    "governance.agreement.suspend",
+    message=_("Only a compliance officer may suspend an agreement."),
+)
+@rule(
+    "governance.agreement.resume",
+    message=_("Only a compliance officer may resume a suspended agreement."),
+)
+@rule(
     "governance.sharing.approve", message=_("Only a compliance officer may approve a bulk share.")
 )
 @rule(

@@ -86,6 +86,10 @@ class Counterparty(TimeStampedModel):
             return Q()
         return Q(pk__in=CooperationAgreement.objects.filter(owner=user).values("counterparty"))
 
+    def sees(self, user) -> bool:
+        """`visibility_q` for this one counterparty (accounts.policy.can_see)."""
+        return _is_firm_handler(user) or self.agreements.filter(owner=user).exists()
+
 
 class CounterpartyContact(TimeStampedModel):
     counterparty = models.ForeignKey(
@@ -270,6 +274,20 @@ class CooperationAgreement(TimeStampedModel):
     review_comment = models.TextField(_("review comment"), blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), blank=True)
+    # The standard §5: a partner with an incident involving our data must remedy it; until the
+    # remedy is verified an officer may suspend the agreement (no new sharing under it).
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suspended by"),
+    )
+    suspension_reason = models.TextField(_("reason for suspension"), blank=True)
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    resume_note = models.TextField(_("remedy verified (note)"), blank=True)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -313,6 +331,10 @@ class CooperationAgreement(TimeStampedModel):
         if self.ends_on <= on + datetime.timedelta(days=EXPIRING_WITHIN_DAYS):
             return S.EXPIRING
         return S.ACTIVE
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     def get_status_display(self) -> str:
         return str(self.Status(self.status).label)  # a str, as Django's own get_FOO_display

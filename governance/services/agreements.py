@@ -237,6 +237,46 @@ def agreement_terminate(
     return agreement
 
 
+def agreement_suspend(*, agreement: CooperationAgreement, actor, reason: str):
+    """Stop new sharing under an agreement until the partner's remedy is verified (the
+    standard §5); registrations are refused with the reason while it is suspended."""
+    policy.require(actor, "governance.agreement.suspend", agreement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Say why the agreement is suspended."))
+    with transaction.atomic(), acting_as(actor):
+        agreement = CooperationAgreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.terminated_on:
+            raise ApplicationError(_("A terminated agreement cannot be suspended."))
+        if agreement.suspended_at:
+            raise ApplicationError(_("This agreement is already suspended."))
+        agreement.suspended_at = timezone.now()
+        agreement.suspended_by = policy.person(actor)
+        agreement.suspension_reason = reason
+        agreement.resumed_at = None
+        agreement.resume_note = ""
+        agreement.save()
+    return agreement
+
+
+def agreement_resume(*, agreement: CooperationAgreement, actor, note: str):
+    """The remedy is verified: sharing under the agreement may start again."""
+    policy.require(actor, "governance.agreement.resume", agreement)
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(_("Say how the remedy was verified."))
+    with transaction.atomic(), acting_as(actor):
+        agreement = CooperationAgreement.objects.select_for_update().get(pk=agreement.pk)
+        if not agreement.suspended_at:
+            raise ApplicationError(_("This agreement is not suspended."))
+        agreement.suspended_at = None
+        agreement.suspended_by = None
+        agreement.resumed_at = timezone.now()
+        agreement.resume_note = note
+        agreement.save()
+    return agreement
+
+
 def _close_expiry_deadlines(agreement, *, actor, met: bool, reason: str = ""):
     from deadlines.models import Deadline
 

@@ -30,6 +30,11 @@ def _coverage_error(*, agreement, counterparty, level, tier, on) -> str | None:
             "ref": agreement.reference,
             "cp": counterparty,
         }
+    if agreement.suspended_at:
+        return _(
+            "Agreement %(ref)s is suspended until the partner's remedy is verified (reason: "
+            "%(reason)s); no data may be shared under it."
+        ) % {"ref": agreement.reference, "reason": agreement.suspension_reason}
     status = agreement.status_on(on)
     S = CooperationAgreement.Status
     if status not in (S.ACTIVE, S.EXPIRING):
@@ -134,6 +139,8 @@ def _is_data_authority(user) -> bool:
 
 
 def _recheck(registration: SharingRegistration):
+    # The agreement as it is now (it may have been suspended since the share was requested).
+    registration.agreement.refresh_from_db()
     error = _coverage_error(
         agreement=registration.agreement,
         counterparty=registration.counterparty,

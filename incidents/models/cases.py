@@ -224,7 +224,17 @@ class Incident(TimeStampedModel):
 
     @property
     def is_partner_incident(self):
-        return self.source == self.Source.PARTNER
+        """A partner (data recipient, entrusted processor) had the incident: reported by it, or
+        the case names the partner (a registered counterparty or, unregistered, by name)."""
+        return (
+            self.source == self.Source.PARTNER
+            or self.counterparty_id is not None
+            or bool(self.counterparty_name)
+        )
+
+    def partner_notices(self):
+        """What the partner's security contacts were sent (timeline entries), newest first."""
+        return self.timeline.filter(kind=TimelineEntry.Kind.PARTNER_NOTICE).order_by("-at")
 
 
 class AffectedSystem(models.Model):
@@ -330,6 +340,7 @@ class TimelineEntry(models.Model):
         TASK = "task", _("Task")
         DEADLINE = "deadline", _("Deadline")
         RECTIFICATION = "rectification", _("Rectification")
+        PARTNER_NOTICE = "partner_notice", _("Partner notified")
 
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("incident")

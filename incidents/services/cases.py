@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import policy
@@ -29,6 +29,7 @@ from .common import (
     _check_transition,
     _lock,
     _next_number,
+    _partner_agreement,
     _replace_systems,
     _timeline,
     _validate_facts,
@@ -69,6 +70,8 @@ def incident_create(
     if unknown:
         raise TypeError(f"unexpected arguments: {sorted(unknown)}")
     _validate_times(occurred_at=occurred_at, discovered_at=discovered_at, contained_at=contained_at)
+    if counterparty is not None and agreement is None:
+        agreement = _partner_agreement(counterparty)
     _validate_partner(
         source=source,
         counterparty=counterparty,
@@ -141,6 +144,75 @@ def _open_partner_investigation(incident, actor):
         TimelineEntry.Kind.TASK,
         _("Partner incident: investigation task and follow-up deadline opened."),
     )
+    _notify_partner_security_contacts(incident, actor)
+
+
+def _notify_partner_security_contacts(incident, actor):
+    """The standard §5: press the partner to remedy. Its security contacts get an e-mail
+    through the outbox (once per case and contact); the case records what was sent to whom."""
+    from django.conf import settings
+
+    from notifications.services import notify_address
+
+    counterparty = incident.counterparty
+    if counterparty is None:
+        return
+    contacts = [
+        c for c in counterparty.contacts.filter(is_security_contact=True).order_by("pk") if c.email
+    ]
+    if not contacts:
+        _timeline(
+            incident,
+            actor,
+            TimelineEntry.Kind.PARTNER_NOTICE,
+            _(
+                "No security contact with an e-mail address is registered for %(partner)s: "
+                "nobody was e-mailed. Reach the partner another way and record it."
+            )
+            % {"partner": counterparty},
+        )
+        return
+    handler = incident.assignee
+    values = {
+        "ref": incident.reference,
+        "partner": counterparty.name,
+        "firm": settings.SITE_NAME,
+        "agreement": incident.agreement.reference if incident.agreement_id else "—",
+        "title": incident.title,
+        "handler": f"{handler} <{handler.email}>" if handler and handler.email else "—",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[%(ref)s] Data security incident involving data provided by %(firm)s") % values
+        body = (
+            _(
+                "To the security contact of %(partner)s:\n\n"
+                "We have learned of a data security incident at your organisation that may involve "
+                "data we provided under cooperation agreement %(agreement)s: %(title)s.\n\n"
+                "Please investigate at once, take remedial measures, and tell us which of our data "
+                "is involved, what you have done and when the remedy will be complete. Until the "
+                "remedy is verified, sharing under the agreement may be suspended.\n\n"
+                "Our case: %(ref)s. Handler: %(handler)s."
+            )
+            % values
+        )
+    for contact in contacts:
+        notify_address(
+            address=contact.email,
+            subject=subject,
+            body=body,
+            dedupe_key=f"partner-incident:{incident.pk}:contact:{contact.pk}",
+        )
+        _timeline(
+            incident,
+            actor,
+            TimelineEntry.Kind.PARTNER_NOTICE,
+            _("E-mail queued to the security contact %(name)s <%(email)s> of %(partner)s.")
+            % {"name": contact.name, "email": contact.email, "partner": counterparty}
+            + "\n"
+            + _("Subject: %(subject)s") % {"subject": subject}
+            + "\n\n"
+            + body,
+        )
 
 
 @transaction.atomic
@@ -159,8 +231,11 @@ def incident_update(*, incident, actor, affected_systems=None, **changes) -> Inc
         raise ApplicationError(_("Choose a valid incident category."))
     if "assignee" in changes:
         _check_assignee(changes["assignee"])
+    was_partner = incident.is_partner_incident
     for key, value in changes.items():
         setattr(incident, key, value)
+    if changes.get("counterparty") is not None and "agreement" not in changes:
+        incident.agreement = _partner_agreement(changes["counterparty"])
     _validate_times(
         occurred_at=incident.occurred_at,
         discovered_at=incident.discovered_at,
@@ -175,6 +250,8 @@ def incident_update(*, incident, actor, affected_systems=None, **changes) -> Inc
     )
     _validate_facts({k: getattr(incident, k) for k in FACT_FIELDS})
     incident.save()
+    if incident.is_partner_incident and not was_partner:
+        _open_partner_investigation(incident, actor)
     if incident.assignee_id != getattr(old_assignee, "pk", None):
         _reassigned(incident, old_assignee, actor)
     if affected_systems is not None:

@@ -111,6 +111,22 @@ def _validate_partner(*, source, counterparty, agreement, counterparty_name):
         raise ApplicationError(_("A partner incident needs the partner (counterparty)."))
 
 
+def _partner_agreement(counterparty):
+    """The agreement a partner incident belongs to: the counterparty's agreement in force
+    (latest start), else its latest approved one not terminated; None when it has none."""
+    from governance.models import CooperationAgreement
+
+    agreements = CooperationAgreement.objects.filter(counterparty=counterparty)
+    return (
+        agreements.in_force().order_by("-starts_on", "-pk").first()
+        or agreements.filter(
+            approval_state=CooperationAgreement.Approval.APPROVED, terminated_on__isnull=True
+        )
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+
+
 def _validate_facts(values: dict):
     for name in ("persons_leaked", "records_leaked", "economic_loss"):
         v = values.get(name)

@@ -130,8 +130,16 @@ def intelligence_create(*, actor, **fields) -> RiskIntelligence:
     if unknown:
         raise ApplicationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     _check_usable(actor, fields.get("notice"))
+    _check_usable(actor, fields.get("counterparty"))
     with transaction.atomic():
         item = RiskIntelligence(reported_by=policy.person(actor), **fields)
+        if item.counterparty is not None:
+            if item.party != RiskIntelligence.Party.PARTNER:
+                raise ApplicationError(
+                    _("A registered counterparty is named only for an item about a partner.")
+                )
+            if not item.party_name.strip():
+                item.party_name = item.counterparty.name
         if item.party != RiskIntelligence.Party.FIRM and not item.party_name.strip():
             raise ApplicationError(_("Name the related party or partner concerned."))
         item.full_clean()
@@ -203,7 +211,7 @@ def intelligence_promote(
     with transaction.atomic():
         item = (
             RiskIntelligence.objects.select_for_update(of=("self",))
-            .select_related("notice")
+            .select_related("notice", "counterparty")
             .get(pk=item.pk)
         )
         if item.status != RiskIntelligence.Status.NEW:
@@ -216,6 +224,9 @@ def intelligence_promote(
             discovered_at=item.observed_at,
             assignee=assignee or policy.person(actor),
             actor=actor,
+            # About a partner: a partner incident (the standard §5), linked to the registered
+            # counterparty and its agreement, or named when the partner is not registered.
+            **_partner_of(item),
         )
         item.status = RiskIntelligence.Status.INCIDENT
         item.incident = incident
@@ -224,6 +235,14 @@ def intelligence_promote(
         item.save()
         work_clocks.intelligence_triaged(item=item)
     return incident
+
+
+def _partner_of(item: RiskIntelligence) -> dict:
+    if item.party != RiskIntelligence.Party.PARTNER:
+        return {}
+    if item.counterparty_id:
+        return {"counterparty": item.counterparty}
+    return {"counterparty_name": item.party_name.strip()[:200]}
 
 
 def intelligence_close(*, item: RiskIntelligence, reason: str, actor) -> RiskIntelligence:
