@@ -10,9 +10,5 @@ class CoreConfig(AppConfig):
         from .api import install_serializer_defaults
 
         install_serializer_defaults()
-
-        from audit.registry import audit_register
-
-        from .models import FirmProfile
-
-        audit_register(FirmProfile)
+        # Core's models are recorded in the audit trail by the audit app (core imports nothing
+        # above it).
