@@ -74,8 +74,12 @@ def test_two_webs_two_workers_two_beats_deliver_1000_steps(
     every_2s, _created = IntervalSchedule.objects.get_or_create(
         every=2, period=IntervalSchedule.SECONDS
     )
-    PeriodicTask.objects.filter(task="deadlines.sweep").update(interval=every_2s, enabled=True)
+    # The row the data migration made may have been flushed by an earlier transactional test.
     PeriodicTask.objects.exclude(task="deadlines.sweep").update(enabled=False)
+    PeriodicTask.objects.update_or_create(
+        name="deadlines: sweep",
+        defaults={"task": "deadlines.sweep", "interval": every_2s, "enabled": True},
+    )
 
     capture = SmtpCapture()
     processes = []
