@@ -32,8 +32,11 @@ def absolute_url(url: str) -> str:
 
 
 def email_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
-    if row.recipient is None:
-        raise ValueError("An e-mail outbox row needs a recipient.")
+    # A person's row goes to their address; an address row (a partner's security contact) to
+    # the address it carries.
+    to = row.address or (row.recipient.email if row.recipient is not None else "")
+    if not to:
+        raise ValueError("An e-mail outbox row needs a recipient or an address.")
     with translation.override(row.language):
         context = {"row": row, "link": absolute_url(row.url), "site_name": settings.SITE_NAME}
         text = render_to_string("notifications/email/message.txt", context)
@@ -41,7 +44,7 @@ def email_message(row: Outbox, connection=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=text,
-        to=[row.address or row.recipient.email],
+        to=[to],
         connection=connection,
         headers={
             "Message-ID": row.message_id,

@@ -182,6 +182,8 @@ ARGS = {
     "governance:api-agreement-resume": lambda d: {"pk": d.pk("governance.CooperationAgreement")},
     "governance:api-agreement-submit": lambda d: {"pk": d.pk("governance.CooperationAgreement")},
     "governance:api-agreement-suspend": lambda d: {"pk": d.pk("governance.CooperationAgreement")},
+    "governance:agreement-suspend": lambda d: {"pk": d.pk("governance.CooperationAgreement")},
+    "governance:agreement-resume": lambda d: {"pk": d.pk("governance.CooperationAgreement")},
     "governance:api-registration-detail": lambda d: {"pk": d.pk("governance.SharingRegistration")},
     "governance:api-registration-approve": lambda d: {"pk": d.pk("governance.SharingRegistration")},
     "governance:api-sharing-log-detail": lambda d: {"pk": d.pk("governance.SharingLogEntry")},

@@ -152,6 +152,8 @@ MATRIX = {
     "governance:agreement-approve": row(302, 405, 405, 405, 405, 405, 405),
     "governance:agreement-return": row(302, 405, 405, 405, 405, 405, 405),
     "governance:agreement-terminate": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:agreement-suspend": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:agreement-resume": row(302, 405, 405, 405, 405, 405, 405),
     "governance:meeting-minutes": row(302, 405, 405, 405, 405, 405, 405),
     "governance:meeting-minutes-approve": row(302, 405, 405, 405, 405, 405, 405),
     "governance:meeting-held": row(302, 405, 405, 405, 405, 405, 405),

@@ -131,6 +131,10 @@ ADMIN_ACTIONS: dict[str, dict[str, tuple]] = {
 # segment of the URL (VARIANT_ARGS). Unlisted methods are n/a.
 
 WRITES: dict[str, dict] = {
+    # a stored file is read through its checked view (GET only)
+    "file-download": READ_ONLY,
+    # one's own notification preferences
+    "notifications:preferences": {"POST": SIGNED_IN},
     # core, sign-in, language
     "home": READ_ONLY,
     "health": READ_ONLY,
@@ -180,28 +184,32 @@ WRITES: dict[str, dict] = {
     "governance:meeting-list": READ_ONLY,
     "governance:meeting-ics": READ_ONLY,
     "governance:period-detail": {"POST": OFFICERS},  # obligation evidence
-    "governance:agreement-detail": {
-        # drafting belongs to the agreement's owner (the officer here) and officers
-        "POST document": OFFICERS,
-        "POST submit": OFFICERS,
-        "POST approve": OFFICERS,
-        "POST return": OFFICERS,
-        "POST terminate": OFFICERS,
-    },
+    "governance:agreement-detail": READ_ONLY,
+    # drafting belongs to the agreement's owner (the officer here) and officers; one URL an action
+    "governance:agreement-document": {"POST": OFFICERS},
+    "governance:agreement-submit": {"POST": OFFICERS},
+    "governance:agreement-approve": {"POST": OFFICERS},
+    "governance:agreement-return": {"POST": OFFICERS},
+    "governance:agreement-terminate": {"POST": OFFICERS},
+    # suspension until a partner's remedy is verified: officers only
+    "governance:agreement-suspend": {"POST": OFFICERS},
+    "governance:agreement-resume": {"POST": OFFICERS},
+    "governance:api-agreement-suspend": {"POST": OFFICERS},
+    "governance:api-agreement-resume": {"POST": OFFICERS},
     # Anyone who works here registers a planned share (under an agreement they may see).
     "governance:registration-list": {"POST": WRITERS},
-    "governance:registration-decide": {"POST approve": OFFICERS, "POST refuse": OFFICERS},
-    "governance:meeting-detail": {
-        # the meeting's role decides: an attendee (the handler) writes nothing
-        "POST minutes": OFFICERS,
-        "POST held": OFFICERS,
-        "POST decision": OFFICERS,
-        "POST action_item": OFFICERS,
-        "POST done": OFFICERS,
-        "POST attachment": OFFICERS,
-        "POST invite": OFFICERS,
-        "POST approve": OFFICERS,
-    },
+    "governance:registration-approve": {"POST": OFFICERS},
+    "governance:registration-refuse": {"POST": OFFICERS},
+    "governance:meeting-detail": READ_ONLY,
+    # the meeting's role decides: an attendee (the handler) writes nothing
+    "governance:meeting-minutes": {"POST": OFFICERS},
+    "governance:meeting-held": {"POST": OFFICERS},
+    "governance:meeting-decision": {"POST": OFFICERS},
+    "governance:meeting-action-item": {"POST": OFFICERS},
+    "governance:action-item-done": {"POST": OFFICERS},
+    "governance:meeting-attachment": {"POST": OFFICERS},
+    "governance:meeting-invite": {"POST": OFFICERS},
+    "governance:meeting-minutes-approve": {"POST": OFFICERS},
     # governance API
     "governance:api-root": READ_ONLY,
     "governance:api-counterparty-list": {"POST": OFFICERS},
@@ -257,7 +265,13 @@ WRITES: dict[str, dict] = {
     },
     "incidents:concern-new": {"POST": WRITERS},
     # Triage is for handlers and officers; the reporter (staff) does not triage its own concern.
-    "incidents:concern-detail": {"POST promote": HANDLERS, "POST close": HANDLERS},
+    "incidents:concern-detail": READ_ONLY,
+    "incidents:concern-promote": {"POST": HANDLERS},
+    "incidents:concern-close": {"POST": HANDLERS},
+    # the incident page's action forms open on demand (GET only)
+    "incidents:action-form": READ_ONLY,
+    "incidents:row-action-form": READ_ONLY,
+    "incidents:api-incident-reporting-fact": {"POST": TEAM},
     # incident API (incidents, evidence, timeline entries are never deleted: DELETE is n/a)
     "incidents:api-incident-list": {"POST": HANDLERS},
     "incidents:api-incident-detail": {"PATCH": TEAM},
@@ -279,17 +293,15 @@ WRITES: dict[str, dict] = {
     # the matrix token belongs to the officer persona: only its owner revokes it here
     "integrations:token-revoke": {"POST": allow("officer")},
     "integrations:alert-queue": READ_ONLY,
-    "integrations:alert-detail": {
-        "POST promote": HANDLERS,
-        "POST merge": HANDLERS,
-        "POST dismiss": HANDLERS,
-    },
+    "integrations:alert-detail": READ_ONLY,
+    "integrations:alert-promote": {"POST": HANDLERS},
+    "integrations:alert-merge": {"POST": HANDLERS},
+    "integrations:alert-dismiss": {"POST": HANDLERS},
     "integrations:webhooks": {"POST": OFFICERS},
-    "integrations:webhook-detail": {
-        "POST update": OFFICERS,
-        "POST enable": OFFICERS,
-        "POST disable": OFFICERS,
-    },
+    "integrations:webhook-detail": READ_ONLY,
+    "integrations:webhook-update": {"POST": OFFICERS},
+    "integrations:webhook-enable": {"POST": OFFICERS},
+    "integrations:webhook-disable": {"POST": OFFICERS},
     # An export is a read (auditors export what they may read).
     "integrations:export": {"POST": allow("officer", "auditor", "admin")},
     # Only a valid signature of the alert source lets an alert in; no session does.
@@ -406,16 +418,27 @@ def _drill(d):
 
 # Path parameters that differ from the GET matrix's (rbac.ARGS) for a write, or per variant.
 WRITE_ARGS = {
-    "governance:registration-decide": lambda d: {"pk": d.registration.pk},
+    "governance:registration-approve": lambda d: {"pk": d.registration.pk},
+    "governance:registration-refuse": lambda d: {"pk": d.registration.pk},
     "governance:api-registration-detail": lambda d: {"pk": d.registration.pk},
     "governance:api-registration-approve": lambda d: {"pk": d.registration.pk},
     "governance:api-action-item-detail": lambda d: {"pk": d.action_item.pk},
     "integrations:alert-detail": lambda d: {"pk": d.alert.pk},
+    "integrations:alert-promote": lambda d: {"pk": d.alert.pk},
+    "integrations:alert-merge": lambda d: {"pk": d.alert.pk},
+    "integrations:alert-dismiss": lambda d: {"pk": d.alert.pk},
     "integrations:api-alert-detail": lambda d: {"pk": d.alert.pk},
     "integrations:api-alert-promote": lambda d: {"pk": d.alert.pk},
     "integrations:api-alert-merge": lambda d: {"pk": d.alert.pk},
     "integrations:api-alert-dismiss": lambda d: {"pk": d.alert.pk},
     "integrations:webhook-detail": lambda d: {"pk": d.subscription.pk},
+    "integrations:webhook-update": lambda d: {"pk": d.subscription.pk},
+    "integrations:webhook-enable": lambda d: {"pk": d.subscription.pk},
+    "integrations:webhook-disable": lambda d: {"pk": d.subscription.pk},
+    "governance:action-item-done": lambda d: {
+        "pk": d.action_item.meeting_id,
+        "item_pk": d.action_item.pk,
+    },
     "integrations:api-webhook-detail": lambda d: {"pk": d.subscription.pk},
     "integrations:api-webhook-deliveries": lambda d: {"pk": d.subscription.pk},
     "integrations:api-webhook-enable": lambda d: {"pk": d.subscription.pk},
@@ -480,31 +503,28 @@ BODIES = {
         "evidence_on": _date(0),
         "url": "https://example.com/evidence",
     },
-    ("governance:agreement-detail", "POST document"): lambda d: {
-        "action": "document",
-        "document": _pdf(),
-    },
-    ("governance:agreement-detail", "POST submit"): {"action": "submit"},
-    ("governance:agreement-detail", "POST approve"): {"action": "approve", **COMMENT},
-    ("governance:agreement-detail", "POST return"): {"action": "return", **COMMENT},
-    ("governance:agreement-detail", "POST terminate"): {"action": "terminate", **COMMENT},
-    ("governance:registration-decide", "POST approve"): {"action": "approve", **COMMENT},
-    ("governance:registration-decide", "POST refuse"): {"action": "refuse", **COMMENT},
-    ("governance:meeting-detail", "POST minutes"): _meeting("minutes", minutes="矩阵纪要"),
-    ("governance:meeting-detail", "POST held"): _meeting(
+    ("governance:agreement-document", "POST"): lambda d: {"document": _pdf()},
+    ("governance:agreement-approve", "POST"): COMMENT,
+    ("governance:agreement-return", "POST"): COMMENT,
+    ("governance:agreement-terminate", "POST"): COMMENT,
+    ("governance:agreement-suspend", "POST"): COMMENT,
+    ("governance:agreement-resume", "POST"): COMMENT,
+    ("governance:api-agreement-suspend", "POST"): REASON,
+    ("governance:api-agreement-resume", "POST"): {"note": "矩阵"},
+    ("governance:registration-approve", "POST"): COMMENT,
+    ("governance:registration-refuse", "POST"): COMMENT,
+    ("governance:meeting-minutes", "POST"): _meeting("minutes", minutes="矩阵纪要"),
+    ("governance:meeting-held", "POST"): _meeting(
         "held", present=lambda d: [d.users["handler"].pk], held_at=lambda d: _soon(-1)
     ),
-    ("governance:meeting-detail", "POST decision"): _meeting("decision", text="矩阵决定"),
-    ("governance:meeting-detail", "POST action_item"): _meeting(
+    ("governance:meeting-decision", "POST"): _meeting("decision", text="矩阵决定"),
+    ("governance:meeting-action-item", "POST"): _meeting(
         "action_item",
         title="矩阵行动",
         owner=lambda d: d.users["staff"].pk,
         due_on=lambda d: _date(30),
     ),
-    ("governance:meeting-detail", "POST done"): _meeting("done", item=lambda d: d.action_item.pk),
-    ("governance:meeting-detail", "POST attachment"): _meeting("attachment", file=lambda d: _pdf()),
-    ("governance:meeting-detail", "POST invite"): _meeting("invite"),
-    ("governance:meeting-detail", "POST approve"): _meeting("approve"),
+    ("governance:meeting-attachment", "POST"): _meeting("attachment", file=lambda d: _pdf()),
     ("governance:api-agreement-approve", "POST"): COMMENT,
     ("governance:api-registration-approve", "POST"): COMMENT,
     ("incidents:grade", "POST"): {"grade": "IV", "reason": "矩阵"},
@@ -520,32 +540,23 @@ BODIES = {
         ("incidents:rectification-action", k): {"note": "矩阵"}
         for k in ("POST complete", "POST verify", "POST reject", "POST complete-own")
     },
-    ("incidents:concern-detail", "POST promote"): {
-        "promote": "1",
-        "category": "data_security",
-        "title": "矩阵",
-    },
-    ("incidents:concern-detail", "POST close"): {"close": "1", **REASON},
+    ("incidents:concern-promote", "POST"): {"category": "data_security", "title": "矩阵"},
+    ("incidents:concern-close", "POST"): REASON,
+    ("incidents:api-incident-reporting-fact", "POST"): {"fact": "service_restored"},
     ("incidents:api-incident-grade", "POST"): {"grade": "IV", "reason": "矩阵"},
     ("incidents:api-incident-transition", "POST"): {"action": "start"},
     ("incidents:api-incident-timeline", "POST"): {"kind": "note", "text": "矩阵"},
     ("incidents:api-incident-tasks", "POST"): {"title": "矩阵任务"},
     ("incidents:api-concern-close", "POST"): REASON,
     ("incidents:api-concern-promote", "POST"): {"category": "data_security"},
-    ("integrations:alert-detail", "POST promote"): {"action": "promote", "category": "malware"},
-    ("integrations:alert-detail", "POST merge"): lambda d: {
-        "action": "merge",
-        "incident": d.incident.pk,
-    },
-    ("integrations:alert-detail", "POST dismiss"): {"action": "dismiss", **REASON},
-    ("integrations:webhook-detail", "POST update"): {
-        "action": "update",
+    ("integrations:alert-promote", "POST"): {"category": "malware"},
+    ("integrations:alert-merge", "POST"): lambda d: {"incident": d.incident.pk},
+    ("integrations:alert-dismiss", "POST"): REASON,
+    ("integrations:webhook-update", "POST"): {
         "name": "矩阵",
         "url": "https://hooks.example.com/matrix",
         "events": ["incident.created"],
     },
-    ("integrations:webhook-detail", "POST enable"): {"action": "enable"},
-    ("integrations:webhook-detail", "POST disable"): {"action": "disable"},
     ("integrations:alert-intake", "POST"): {"id": "matrix-2", "title": "未签名"},
     ("integrations:api-alert-dismiss", "POST"): REASON,
     ("integrations:api-alert-merge", "POST"): lambda d: {"incident": d.incident.pk},
