@@ -89,10 +89,15 @@ class HolidayOverrideAdmin(PolicyAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(PolicyAdmin):
     list_display = ["year", "schedule_complete", "notice_reference", "completed_by", "completed_at"]
     fields = ["year", "schedule_complete", "notice_reference"]
     readonly_fields = ["completed_by", "completed_at"]
+    policy_actions = {
+        "add": "deadlines.calendar.change",
+        "change": "deadlines.calendar.change",
+        "delete": "deadlines.calendar.change",
+    }
 
     def save_model(self, request, obj, form, change):
         saved, moves = services.calendar_year_save(
@@ -121,7 +126,12 @@ class DeadlineAdmin(PolicyAdmin):
     # Deadlines come from their domain objects, through the services; officers waive them.
     policy_actions = {"change": "deadlines.deadline.waive"}
 
-    @admin.action(description=_("Waive the selected deadlines (officer's decision)"))
+    def has_waive_permission(self, request) -> bool:
+        return policy.allows(request.user, "deadlines.deadline.waive")
+
+    @admin.action(
+        description=_("Waive the selected deadlines (officer's decision)"), permissions=["waive"]
+    )
     def waive_selected(self, request, queryset):
         if not policy.allows(request.user, "deadlines.deadline.waive"):
             self.message_user(request, _("You may not waive deadlines."), messages.ERROR)

@@ -7,6 +7,8 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts import policy
+
 from . import services
 from .models import Course, CourseMaterial, Drill, QuizAttempt, TrainingAssignment, TrainingPlan
 from .serializers import (
@@ -92,6 +94,8 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="quiz/submit")
     def quiz_submit(self, request, pk=None):
         assignment = self.get_object()
+        # Asked before the answers are read: only the assignee takes the quiz.
+        policy.require(request.user, "training.assignment.take", assignment)
         ser = SubmitSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         attempt = get_object_or_404(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,8 +28,8 @@ def _visible_drill(request, pk) -> Drill:
 def drill_list(request):
     form = DrillForm(request.POST or None)
     if request.method == "POST":
-        if not sees_everything(request.user):
-            messages.error(request, _("Only a compliance officer may do this."))
+        if not policy.allows(request.user, "training.drill.plan"):
+            raise PermissionDenied
         elif form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("objectives")

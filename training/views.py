@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import policy
 from accounts.policy import sees_everything
 from core import pages
 from security import files
@@ -34,6 +35,9 @@ def officer_view(func):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not sees_everything(request.user):
+            raise PermissionDenied
+        # Auditors read these pages; a write is for whoever may change things.
+        if request.method == "POST" and not policy.is_writer(request.user):
             raise PermissionDenied
         return func(request, *args, **kwargs)
 

@@ -391,7 +391,8 @@ WRITES: dict[str, dict] = {
     "training:drills": {"POST": OFFICERS},
     "training:drill_start": {"POST": OFFICERS},
     "training:drill_assess": {"POST": OFFICERS},
-    "training:drill_finding": {"POST": OFFICERS},
+    # a drill's participants record findings (the handler persona takes part; observers do not)
+    "training:drill_finding": {"POST": allow("handler", "officer", "admin")},
     "training:drill_complete": {"POST": OFFICERS},
     "training:drill_cancel": {"POST": OFFICERS},
     "training:api-plan-list": READ_ONLY,
