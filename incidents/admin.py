@@ -79,8 +79,18 @@ class GradingCriterionInline(PolicyInline, admin.TabularInline):
     ]
 
 
+class _DraftsDeletedOneByOne:
+    """A criteria version in force (or retired) is the basis of past grades: only a draft may be
+    deleted, one at a time on its own page, so the bulk delete action is not offered."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(GradingCriterionSet)
-class GradingCriterionSetAdmin(PolicyAdmin):
+class GradingCriterionSetAdmin(_DraftsDeletedOneByOne, PolicyAdmin):
     policy_actions = CRITERIA
     list_display = ["version", "name", "state", "approved_by", "approved_at", "unconfirmed"]
     list_filter = ["state"]
@@ -118,7 +128,7 @@ class GradingCriterionSetAdmin(PolicyAdmin):
 
 
 @admin.register(GradingCriterion)
-class GradingCriterionAdmin(PolicyAdmin):
+class GradingCriterionAdmin(_DraftsDeletedOneByOne, PolicyAdmin):
     policy_actions = CRITERIA
     list_display = [
         "code",
