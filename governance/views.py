@@ -17,7 +17,7 @@ from accounts.policy import can_write, sees_everything
 from core import pages
 
 from . import exports, forms, selectors, services
-from .charts import year_bars
+from .charts import year_bars, year_bars_options
 from .models import (
     ActionItem,
     CooperationAgreement,
@@ -83,6 +83,7 @@ def _dashboard_context(request):
     return {
         "d": dashboard,
         "chart": year_bars(dashboard.summaries),
+        "chart_options": year_bars_options(dashboard.summaries),
         "statuses": statuses,
         "generated_at": timezone.now(),
     }
