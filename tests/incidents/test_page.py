@@ -56,7 +56,7 @@ def test_page_shows_every_part_of_the_case(client_for, handler, worked_case):
     # timeline with its author, tasks with assignee and overdue marking
     assert "封堵第三方接口" in html and "Action taken · 陈应急" in html
     task_row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*核对泄露范围.*?</tr>", html, re.S).group(0)
-    assert 'class="overdue"' in task_row and "陈应急" in task_row and "Open" in task_row
+    assert 'class="table-danger"' in task_row and "陈应急" in task_row and "Open" in task_row
     # evidence with uploader, integrity and custody
     assert "access.txt" in html and "接口访问日志" in html and "· 李处置" in html
     assert "交给取证组" in html and "Handed over" in html and "Uploaded" in html
@@ -92,6 +92,7 @@ def test_every_action_form_is_rendered_from_its_form_class(client_for, handler, 
     assert set(links) == {"grade", "task", "timeline", "evidence", "custody", "rectification"} | {
         "complete",
         "comment",
+        "resolve",
     }
     for name, url in links.items():
         resp = client.get(url + "?fragment=1")
