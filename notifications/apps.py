@@ -19,7 +19,7 @@ class NotificationsConfig(AppConfig):
             },
             options={"WebhookEndpoint": {"exclude_fields": ["secret"]}},
         )
-        register(NavItem("my", _("Notifications"), "notifications:inbox", frozenset(), 30))
+        register(NavItem("my", _("Inbox"), "notifications:inbox", frozenset(), 30))
         self._register_home()
 
     def _register_home(self):
