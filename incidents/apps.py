@@ -45,7 +45,26 @@ class IncidentsConfig(AppConfig):
         def by_grade(user):
             year = timezone.localdate().year
             rows = selectors.incidents_by_grade(user=user, year=year)
-            chart = {"labels": [r["label"] for r in rows], "values": [r["n"] for r in rows]}
+            colours = {"I": "#dc3545", "II": "#fd7e14", "III": "#0dcaf0", "IV": "#6c757d"}
+            chart = {
+                "grid": {"left": 8, "right": 8, "top": 16, "bottom": 8, "containLabel": True},
+                "tooltip": {"trigger": "axis"},
+                "xAxis": {"type": "category", "data": [r["label"] for r in rows]},
+                "yAxis": {"type": "value", "minInterval": 1},
+                "series": [
+                    {
+                        "type": "bar",
+                        "barMaxWidth": 36,
+                        "data": [
+                            {
+                                "value": r["n"],
+                                "itemStyle": {"color": colours.get(r["grade"], "#adb5bd")},
+                            }
+                            for r in rows
+                        ],
+                    }
+                ],
+            }
             return {"rows": rows, "year": year, "total": sum(r["n"] for r in rows), "chart": chart}
 
         panels = (

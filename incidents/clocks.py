@@ -30,6 +30,7 @@ class CaseClock:
     recipient: str = ""  # labels, in the reader's language
     stage: str = ""
     status: str = ""
+    status_code: str = ""  # the status's code (badge colour)
     section: str = "reporting"
 
 

@@ -490,6 +490,7 @@ def case_deadline_clocks(incident_ids: list[int]) -> list:
             url=r["url"],
             done=r["state"] not in Deadline.ACTIVE_STATES,
             status=states.get(r["state"], r["state"]),
+            status_code=r["state"],
             section="case",
         )
         for r in rows
@@ -516,7 +517,7 @@ def my_open_cases(*, user, limit: int = HOME_LIMIT) -> list:
     return cases[:limit]
 
 
-def my_open_tasks(*, user, limit: int = HOME_LIMIT) -> list:
+def my_open_tasks(*, user, limit: int = 6) -> list:
     return list(
         IncidentTask.objects.filter(assignee=user, state=IncidentTask.State.OPEN)
         .filter(incident__in=Incident.objects.visible_to(user).values("pk"))
@@ -554,9 +555,11 @@ def incidents_by_grade(*, user, year: int) -> list[dict]:
         .annotate(n=Count("id"))
         .values_list("grade", "n")
     )
-    labels = choice_labels(Grade)
-    rows = [{"grade": g, "label": str(labels[g]), "n": counts.get(g, 0)} for g in labels]
     from django.utils.translation import gettext
 
+    rows = [
+        {"grade": g, "label": gettext("Grade %(grade)s") % {"grade": g}, "n": counts.get(g, 0)}
+        for g in Grade.values
+    ]
     rows.append({"grade": "", "label": gettext("Not graded"), "n": counts.get("", 0)})
     return rows

@@ -48,7 +48,7 @@ class ReportingConfig(AppConfig):
         home.register(
             home.Panel(
                 key="reporting.due_soon",
-                title=_("Reports due in the next 24 hours"),
+                title=_("Reports due in the next 24 hours or overdue"),
                 template="reporting/home/due_soon.html",
                 context=lambda user: {"reports": selectors.reports_due_soon(user=user)},
                 roles=officers,

@@ -150,6 +150,7 @@ def case_report_clocks(incident_ids: list[int]) -> list:
                 recipient=str(recipients.get(r["recipient"], r["recipient"])),
                 stage=str(stages.get(r["stage"], r["stage"])),
                 status=str(statuses.get(r["status"], r["status"])),
+                status_code=r["status"],
             )
         )
     return clocks
