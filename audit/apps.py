@@ -34,3 +34,41 @@ class AuditConfig(AppConfig):
                 10,
             )
         )
+        self._register_home()
+
+    def _register_home(self):
+        from django.utils import timezone
+
+        from accounts.roles import Role
+        from core import home
+
+        from . import selectors
+
+        auditors = frozenset({Role.AUDITOR})
+        for panel in (
+            home.Panel(
+                key="audit.recent",
+                title=_("Recent audit activity"),
+                template="audit/home/recent.html",
+                context=lambda _user: {"entries": selectors.recent_entries()},
+                roles=auditors,
+                order=40,
+            ),
+            home.Panel(
+                key="audit.chain",
+                title=_("Chain status"),
+                template="audit/home/chain.html",
+                context=lambda _user: {"chain": selectors.chain_tail_status()},
+                roles=auditors,
+                order=41,
+            ),
+            home.Panel(
+                key="audit.exports",
+                title=_("Exports"),
+                template="audit/home/exports.html",
+                context=lambda _user: {"month_start": timezone.localdate().replace(day=1)},
+                roles=auditors,
+                order=42,
+            ),
+        ):
+            home.register(panel)

@@ -105,3 +105,40 @@ def _display(value) -> str:
     if value is None or value == "None":
         return "—"
     return str(value)
+
+
+# --- the home's panels (core.home) ---------------------------------------------------------------
+
+
+def recent_entries(*, limit: int = 8) -> list:
+    return list(audit_entries()[:limit])
+
+
+def chain_tail_status(*, tail: int = 500) -> dict:
+    """The chain's last `tail` entries checked now: each entry's content against its hash and
+    its link to the entry before. The full walk is `manage.py verify_audit_log`."""
+    from .chain import HASHED_FIELDS, compute_hash
+
+    rows = list(
+        AuditEntry.objects.order_by("-id").values_list(*HASHED_FIELDS, "entry_hash")[: tail + 1]
+    )
+    rows.reverse()
+    broken_at, prev_id, prev_hash, last_hash, checked = None, None, None, "", 0
+    for row in rows:
+        values = dict(zip(HASHED_FIELDS, row, strict=False))
+        stored = row[-1]
+        linked = prev_id is None or (
+            values["id"] == prev_id + 1 and (values["prev_hash"] or "") == prev_hash
+        )
+        if not linked or compute_hash(values, from_db=True) != stored:
+            broken_at = values["id"]
+            break
+        prev_id, prev_hash, last_hash, checked = values["id"], stored, stored, checked + 1
+    return {
+        "count": AuditEntry.objects.count(),
+        "checked": checked,
+        "ok": broken_at is None,
+        "broken_at": broken_at,
+        "last_id": prev_id,
+        "last_hash": last_hash,
+    }

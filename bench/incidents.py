@@ -103,7 +103,8 @@ def seed(n_incidents, n_timeline):
     grades = ["I", "II", "III", "IV"]
     cols = (
         "reference, year, number, title, description, category, source, is_drill, status, grade, "
-        "discovered_at, cii_involved, counterparty_name, summary, assignee_id, team_id, "
+        "discovered_at, cii_involved, cause_unknown, counterparty_name, summary, assignee_id, "
+        "team_id, "
         "created_by_id, created_at, updated_at"
     )
     with connection.cursor() as cur:
@@ -128,6 +129,7 @@ def seed(n_incidents, n_timeline):
                         status,
                         grade,
                         at,
+                        False,
                         False,
                         "",
                         "",

@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from . import home as home_panels
+
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    """A home per role: the panels the user's roles registered (core.home)."""
+    return render(request, "core/home.html", {"panels": home_panels.render_panels(request)})

@@ -52,3 +52,36 @@ class GovernanceConfig(AppConfig):
             NavItem("audit", _("Sharing log"), "governance:sharing-log", officers, 20),
         ):
             register(item)
+        self._register_home()
+
+    def _register_home(self):
+        from accounts.roles import Role
+        from core import home
+
+        from . import selectors
+        from .models import today_local
+
+        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
+        home.register(
+            home.Panel(
+                key="governance.obligations",
+                title=_("Obligations this quarter"),
+                template="governance/home/obligations.html",
+                context=lambda _user: selectors.obligations_this_quarter(),
+                roles=officers,
+                order=20,
+            )
+        )
+        home.register(
+            home.Panel(
+                key="governance.expiring",
+                title=_("Agreements expiring"),
+                template="governance/home/expiring.html",
+                context=lambda user: {
+                    "agreements": selectors.agreements_expiring(user=user),
+                    "today": today_local(),
+                },
+                roles=officers,
+                order=21,
+            )
+        )

@@ -225,3 +225,42 @@ def compliance_dashboard(*, user, year: int | None = None) -> Dashboard:
         pending_registrations=pending,
         max_periods=max((len(p) for _o, p in rows), default=0),
     )
+
+
+# --- the home's panels (core.home) ---------------------------------------------------------------
+
+
+def obligations_this_quarter(*, today: datetime.date | None = None) -> dict:
+    """The obligation periods running in the current quarter, by state (met, due, missed)."""
+    today = today or today_local()
+    first_month = (today.month - 1) // 3 * 3 + 1
+    starts = datetime.date(today.year, first_month, 1)
+    ends = (
+        datetime.date(today.year + 1, 1, 1)
+        if first_month == 10
+        else datetime.date(today.year, first_month + 3, 1)
+    ) - datetime.timedelta(days=1)
+    periods = list(
+        ObligationPeriod.objects.filter(
+            obligation__is_active=True, starts_on__lte=ends, ends_on__gte=starts
+        )
+        .select_related("obligation")
+        .only("id", "label", "state", "ends_on", "obligation__code", "obligation__title")
+        .order_by("ends_on", "obligation__code")
+    )
+    by_state: dict[str, list] = {s: [] for s in ObligationPeriod.State.values}
+    for p in periods:
+        by_state.setdefault(p.state, []).append(p)
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return {"quarter": quarter, "periods": periods, **by_state}
+
+
+def agreements_expiring(*, user, days: int = 60) -> list:
+    today = today_local()
+    return list(
+        CooperationAgreement.objects.visible_to(user)
+        .in_force(today)
+        .filter(ends_on__lte=today + datetime.timedelta(days=days))
+        .select_related("counterparty")
+        .order_by("ends_on")[:10]
+    )

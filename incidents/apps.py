@@ -30,3 +30,66 @@ class IncidentsConfig(AppConfig):
         register(NavItem("incidents", _("Incidents"), "incidents:list", readers, 10))
         register(NavItem("incidents", _("New incident"), "incidents:create", workers, 11))
         register(NavItem("incidents", _("Concern triage"), "incidents:concern-queue", readers, 12))
+        self._register_home()
+
+    def _register_home(self):
+        from django.utils import timezone
+
+        from accounts.roles import Role
+        from core import home
+
+        from . import clocks, selectors
+
+        clocks.register_source(selectors.case_deadline_clocks)
+        handlers = frozenset({Role.INCIDENT_HANDLER})
+        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
+        staff = frozenset({Role.STAFF})
+
+        def by_grade(user):
+            year = timezone.localdate().year
+            rows = selectors.incidents_by_grade(user=user, year=year)
+            colours = {"I": "#dc3545", "II": "#fd7e14", "III": "#0dcaf0", "IV": "#6c757d"}
+            chart = {
+                "grid": {"left": 8, "right": 8, "top": 16, "bottom": 8, "containLabel": True},
+                "tooltip": {"trigger": "axis"},
+                "xAxis": {"type": "category", "data": [r["label"] for r in rows]},
+                "yAxis": {"type": "value", "minInterval": 1},
+                "series": [
+                    {
+                        "type": "bar",
+                        "barMaxWidth": 36,
+                        "data": [
+                            {
+                                "value": r["n"],
+                                "itemStyle": {"color": colours.get(r["grade"], "#adb5bd")},
+                            }
+                            for r in rows
+                        ],
+                    }
+                ],
+            }
+            return {"rows": rows, "year": year, "total": sum(r["n"] for r in rows), "chart": chart}
+
+        panels = (
+            ("my_cases", _("My open cases"), handlers, 1, lambda u: {
+                "cases": selectors.my_open_cases(user=u)}),
+            ("my_work", _("My tasks and rectification items"), handlers, 2, lambda u: {
+                "tasks": selectors.my_open_tasks(user=u),
+                "items": selectors.my_open_rectifications(user=u)}),
+            ("by_grade", _("Incidents by grade this year"), officers, 30, by_grade),
+            ("my_rectifications", _("My rectification items"), staff, 12, lambda u: {
+                "items": selectors.my_open_rectifications(user=u)}),
+            ("my_concerns", _("My concerns"), staff, 13, lambda u: {
+                "concerns": selectors.my_recent_concerns(user=u)}),
+        )  # fmt: skip
+        for key, title, roles, order, context in panels:
+            home.register(
+                home.Panel(
+                    key=f"incidents.{key}",
+                    title=title,
+                    template=f"incidents/home/{key}.html",
+                    context=context,
+                    roles=roles,
+                    order=order,
+                )
+            )

@@ -7,10 +7,23 @@
 
     register_close_blocker(report_due)   # from AppConfig.ready()
 
-`incident_close` refuses, listing every reason, while any blocker returns one.
+`incident_close` refuses, listing every reason, while any blocker returns one. A blocker may
+return `Blocker(text, url)` instead of a string: the incident page links each to what must be
+finished first.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Blocker:
+    text: str
+    url: str = ""
+
+    def __str__(self):
+        return self.text
+
 
 _blockers: list[Callable] = []
 
@@ -27,7 +40,13 @@ def unregister_close_blocker(func: Callable) -> None:
 
 
 def close_blocking_reasons(incident) -> list[str]:
-    reasons: list[str] = []
+    return [str(b) for b in close_blockers(incident)]
+
+
+def close_blockers(incident) -> list[Blocker]:
+    """Every registered veto, each as a Blocker (a plain string has no link)."""
+    found: list[Blocker] = []
     for func in list(_blockers):
-        reasons.extend(str(r) for r in (func(incident) or []))
-    return reasons
+        for r in func(incident) or []:
+            found.append(r if isinstance(r, Blocker) else Blocker(str(r)))
+    return found

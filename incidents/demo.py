@@ -185,6 +185,7 @@ def seed_incidents():
             services.incident_resolve(
                 incident=incident,
                 actor=owner,
+                contained_at=now - timedelta(days=days - 1, hours=2) if days > 1 else now,
                 resolved_at=now - timedelta(days=days - 1) if days > 1 else now,
             )
         if state in ("summarised", "closed"):

@@ -235,6 +235,24 @@ class RectificationDoneForm(NoteForm):
     )
 
 
+class ResolveForm(forms.Form):
+    """Marking a case resolved: the handler states when it was contained and resolved (the
+    handling target and the reports are timed from these; nothing is assumed to be "now")."""
+
+    contained_at = forms.DateTimeField(
+        label=_("Contained at"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("When the harm stopped spreading (access cut, system isolated)."),
+    )
+    resolved_at = forms.DateTimeField(
+        label=_("Resolved at"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("When service and data were back to normal."),
+    )
+
+
 class SummaryForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"),

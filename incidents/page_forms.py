@@ -38,6 +38,10 @@ def _grade_initial(form, incident, item):
     form.initial["qualitative"] = list(incident.qualitative_criteria.values_list("pk", flat=True))
 
 
+def _resolve_initial(form, incident, item):
+    form.initial["contained_at"] = incident.contained_at
+
+
 def _summary_initial(form, incident, item):
     form.initial["summary"] = incident.summary
 
@@ -84,6 +88,14 @@ def _rectification_url(action):
 
 
 PAGE_FORMS = {
+    "resolve": PageForm(
+        _("Mark resolved"),
+        forms.ResolveForm,
+        _("Mark resolved"),
+        _transition("resolve"),
+        applies=lambda incident, item: incident.status == Incident.Status.HANDLING,
+        prepare=_resolve_initial,
+    ),
     "summary": PageForm(
         _("Write the summary"),
         forms.SummaryForm,

@@ -1,5 +1,7 @@
 """Reads. Every read goes through `visible_to(user)` (accounts.policy)."""
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
@@ -23,6 +25,7 @@ from .models import (
     Concern,
     CustodyEntry,
     Evidence,
+    Grade,
     GradeDecision,
     GradingCriterion,
     GradingCriterionSet,
@@ -96,7 +99,50 @@ def incident_list(*, user, filters=None):
         qs = qs.filter(Q(reference__icontains=q) | Q(title__icontains=q))
     if filters.get("overdue") in ("1", "yes", True, "true"):
         qs = qs.filter(_overdue_q(timezone.now())).exclude(status=Incident.Status.CLOSED)
-    return qs.order_by("-discovered_at", "-id")
+    return qs.order_by(*list_order(filters.get("sort")))
+
+
+# The list's sortable columns (`sort=reference`, `sort=-discovered_at`); newest discovery first
+# otherwise. Each ends on the id so that pages never overlap.
+SORTS = {
+    "reference": ("year", "number", "id"),
+    "title": ("title", "id"),
+    "grade": ("grade", "id"),
+    "status": ("status", "id"),
+    "discovered_at": ("discovered_at", "id"),
+}
+
+
+def list_order(sort) -> tuple:
+    sort = (sort or "").strip()
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        return ("-discovered_at", "-id")
+    columns = SORTS[key]
+    return tuple(f"-{c}" for c in columns) if sort.startswith("-") else columns
+
+
+LIST_ROW_FIELDS = (
+    "id",
+    "reference",
+    "title",
+    "category",
+    "source",
+    "is_drill",
+    "status",
+    "grade",
+    "discovered_at",
+    "resolved_at",
+    "assignee_id",
+    *name_fields("assignee"),
+    "team_id",
+    "team__name",
+)
+
+
+def incident_list_rows(*, user, filters=None):
+    """`incident_list` as plain rows (the list API's page of 50: no model instances)."""
+    return incident_list(user=user, filters=filters).values(*LIST_ROW_FIELDS)
 
 
 def incident_get(*, user, pk) -> Incident:
@@ -415,3 +461,105 @@ def my_rectifications(*, user):
         .select_related("incident")
         .order_by("state", "due_at")
     )
+
+
+# --- the home's panels (core.home) ---------------------------------------------------------------
+
+HOME_LIMIT = 10
+
+
+def case_deadline_clocks(incident_ids: list[int]) -> list:
+    """incidents.clocks source: the engine's deadlines on the cases themselves (handling
+    targets and the like), one read."""
+    from deadlines.models import Deadline
+
+    from .clocks import CaseClock
+
+    ct = ContentType.objects.get_for_model(Incident)
+    rows = (
+        Deadline.objects.filter(content_type=ct, object_id__in=incident_ids)
+        .exclude(state=Deadline.State.CANCELLED)
+        .values("object_id", "title", "due_at", "state", "url")
+    )
+    states = choice_labels(Deadline.State)
+    return [
+        CaseClock(
+            incident_id=r["object_id"],
+            title=r["title"],
+            due_at=r["due_at"],
+            url=r["url"],
+            done=r["state"] not in Deadline.ACTIVE_STATES,
+            status=states.get(r["state"], r["state"]),
+            status_code=r["state"],
+            section="case",
+        )
+        for r in rows
+    ]
+
+
+def my_open_cases(*, user, limit: int = HOME_LIMIT) -> list:
+    """The user's open cases, the one whose nearest clock runs out first on top (cases with
+    no running clock after, newest first). Each case carries `clock`, its nearest open clock."""
+    from . import clocks
+
+    cases = list(
+        Incident.objects.visible_to(user)
+        .filter(assignee=user)
+        .exclude(status=Incident.Status.CLOSED)
+        .only("id", "reference", "title", "status", "grade", "discovered_at")
+        .order_by("-discovered_at", "-id")[:200]
+    )
+    found = clocks.clocks_for([c.pk for c in cases])
+    for case in cases:
+        case.clock = clocks.nearest(found.get(case.pk, []))
+    far = timezone.now() + timedelta(days=36500)
+    cases.sort(key=lambda c: c.clock.due_at if c.clock and c.clock.due_at else far)
+    return cases[:limit]
+
+
+def my_open_tasks(*, user, limit: int = 6) -> list:
+    return list(
+        IncidentTask.objects.filter(assignee=user, state=IncidentTask.State.OPEN)
+        .filter(incident__in=Incident.objects.visible_to(user).values("pk"))
+        .select_related("incident")
+        .only("id", "title", "due_at", "incident__id", "incident__reference")
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def my_open_rectifications(*, user, limit: int = HOME_LIMIT) -> list:
+    return list(
+        my_rectifications(user=user)
+        .filter(state__in=RectificationItem.OPEN_STATES)
+        .order_by("due_at", "id")[:limit]
+    )
+
+
+def my_recent_concerns(*, user, limit: int = 5) -> list:
+    return list(
+        Concern.objects.filter(reporter=user)
+        .select_related("incident")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def incidents_by_grade(*, user, year: int) -> list[dict]:
+    """Real cases discovered in `year` per grade (ungraded as its own row), for the chart."""
+    from django.db.models import Count
+
+    counts = dict(
+        Incident.objects.visible_to(user)
+        .real()
+        .filter(discovered_at__year=year)
+        .values_list("grade")
+        .annotate(n=Count("id"))
+        .values_list("grade", "n")
+    )
+    from django.utils.translation import gettext
+
+    rows = [
+        {"grade": g, "label": gettext("Grade %(grade)s") % {"grade": g}, "n": counts.get(g, 0)}
+        for g in Grade.values
+    ]
+    rows.append({"grade": "", "label": gettext("Not graded"), "n": counts.get("", 0)})
+    return rows

@@ -17,7 +17,7 @@ from core import pages
 from core.errors import ApplicationError
 from core.labels import choice_labels
 
-from . import forms, page_forms, selectors, services
+from . import clocks, forms, page_forms, selectors, services
 from .models import (
     Concern,
     Evidence,
@@ -42,7 +42,9 @@ def incident_list(request):
         raise PermissionDenied
     filters = {k: request.GET.get(k, "") for k in ("status", "grade", "category", "assignee", "q")}
     filters["overdue"] = request.GET.get("overdue", "")
-    qs = selectors.incident_list(user=request.user, filters=filters)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort.lstrip("-") in selectors.SORTS else ""
+    qs = selectors.incident_list(user=request.user, filters={**filters, "sort": sort})
     try:
         per_page = max(10, min(100, int(request.GET.get("per_page", 25))))
     except ValueError:
@@ -53,10 +55,24 @@ def incident_list(request):
     for i in page:
         i.category_label = categories.get(i.category, i.category)
         i.status_label = statuses.get(i.status, i.status)
+    filter_query = "".join(f"{urlencode({k: v})}&" for k, v in filters.items() if v)
+    columns = [
+        (key, label, sort == key, sort == f"-{key}", "-" + key if sort == key else key)
+        for key, label in (
+            ("reference", _("Reference")),
+            ("title", _("Title")),
+            ("grade", _("Grade")),
+            ("status", _("Status")),
+            ("discovered_at", _("Discovered")),
+        )
+    ]
     ctx = {
         "page": page,
         "filters": filters,
-        "filter_query": "".join(f"{urlencode({k: v})}&" for k, v in filters.items() if v),
+        "filter_query": filter_query,
+        "sort": sort,
+        "columns": {c[0]: c for c in columns},
+        "active_filters": sum(1 for k, v in filters.items() if v and k != "q"),
         "per_page": per_page,
         "statuses": statuses.items(),
         "grades": choice_labels(Grade).items(),
@@ -72,9 +88,14 @@ def incident_detail(request, pk):
     ctx = selectors.incident_page(user=request.user, pk=pk)
     incident = ctx["incident"]
     working = policy.allows(request.user, "incidents.incident.change", incident)
+    case_clocks = clocks.clocks_for([incident.pk])[incident.pk]
     ctx.update(
         can_work=working,
-        close_refusals=services.close_refusals(incident)
+        report_clocks=[c for c in case_clocks if c.section == "reporting"],
+        nearest_clock=clocks.nearest(case_clocks)
+        if incident.status != Incident.Status.CLOSED
+        else None,
+        close_blockers=services.close_blockers(incident)
         if incident.status == Incident.Status.SUMMARISED
         else [],
     )
@@ -181,7 +202,10 @@ def incident_transition(request, pk, action):
         if action == "start":
             services.incident_start_handling(incident=incident, actor=request.user)
         elif action == "resolve":
-            services.incident_resolve(incident=incident, actor=request.user)
+            form = forms.ResolveForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(pages.form_errors(form))
+            services.incident_resolve(incident=incident, actor=request.user, **form.cleaned_data)
         elif action == "summarise":
             form = forms.SummaryForm(request.POST)
             if not form.is_valid():

@@ -20,3 +20,28 @@ class NotificationsConfig(AppConfig):
             options={"WebhookEndpoint": {"exclude_fields": ["secret"]}},
         )
         register(NavItem("my", _("Inbox"), "notifications:inbox", frozenset(), 30))
+        self._register_home()
+
+    def _register_home(self):
+        from accounts.roles import Role
+        from core import home
+
+        from . import selectors
+
+        def unread(user):
+            return {
+                "items": selectors.unread_latest(user=user),
+                "count": selectors.unread_count(user=user),
+            }
+
+        # Handlers start from their inbox.
+        home.register(
+            home.Panel(
+                key="notifications.unread",
+                title=_("Unread"),
+                template="notifications/home/unread.html",
+                context=unread,
+                roles=frozenset({Role.INCIDENT_HANDLER}),
+                order=3,
+            )
+        )

@@ -26,3 +26,10 @@ def inbox_for(*, user, unread_only: bool = False):
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")
+
+
+def unread_latest(*, user, limit: int = 5) -> list:
+    """The newest unread messages of the user's inbox (the home's panel)."""
+    return list(
+        inbox_for(user=user, unread_only=True).only("id", "subject", "url", "created_at")[:limit]
+    )

@@ -34,3 +34,34 @@ class ReportingConfig(AppConfig):
         )
         register(NavItem("compliance", _("Reporting rules"), "reporting:rule-list", handlers, 31))
         register(NavItem("compliance", _("Reporting metrics"), "reporting:metrics", officers, 32))
+        self._register_home()
+
+    def _register_home(self):
+        from accounts.roles import Role
+        from core import home
+        from incidents import clocks
+
+        from . import selectors
+
+        clocks.register_source(selectors.case_report_clocks)
+        officers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
+        home.register(
+            home.Panel(
+                key="reporting.due_soon",
+                title=_("Reports due in the next 24 hours or overdue"),
+                template="reporting/home/due_soon.html",
+                context=lambda user: {"reports": selectors.reports_due_soon(user=user)},
+                roles=officers,
+                order=10,
+            )
+        )
+        home.register(
+            home.Panel(
+                key="reporting.approvals",
+                title=_("Approvals waiting for me"),
+                template="reporting/home/approvals.html",
+                context=lambda user: {"reports": selectors.approvals_waiting_for(user=user)},
+                roles=officers,
+                order=11,
+            )
+        )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import SYSTEM
 from deadlines.signals import deadline_missed
-from incidents.closing import register_close_blocker
+from incidents.closing import Blocker, register_close_blocker
 from incidents.signals import (
     incident_graded,
     incident_reassigned,
@@ -90,15 +90,16 @@ def on_deadline_missed(sender, deadline, **kwargs):
 
 def reports_due(incident) -> list[str]:
     """Closing blocker: a case does not close while a report to a regulator is still owed."""
+    from django.urls import reverse
+
     reasons = []
     for report in RegulatoryReport.objects.filter(incident=incident).exclude(stage=Stage.FEEDBACK):
         if report.status in services._pending_states(report):
-            reasons.append(
-                str(
-                    _("Report still owed: %(title)s (%(status)s).")
-                    % {"title": report.title, "status": report.get_status_display()}
-                )
-            )
+            text = _("Report still owed: %(title)s (%(status)s).") % {
+                "title": report.title,
+                "status": report.get_status_display(),
+            }
+            reasons.append(Blocker(str(text), reverse("reporting:report-detail", args=[report.pk])))
     return reasons
 
 

@@ -1,7 +1,7 @@
 """Reads of the reporting app (always through the visibility rule)."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -117,3 +117,73 @@ def active_criteria():
     from incidents.models import GradingCriterion
 
     return GradingCriterion.objects.filter(criterion_set__state="active").order_by("order", "id")
+
+
+# --- the incident page's and the home's clocks ---------------------------------------------------
+
+
+def case_report_clocks(incident_ids: list[int]) -> list:
+    """incidents.clocks source: every regulatory report of these cases, one read."""
+    from django.urls import reverse
+
+    from incidents.clocks import CaseClock
+
+    from .models import Stage
+
+    S = RegulatoryReport.Status
+    recipients, stages, statuses = dict(Recipient.choices), dict(Stage.choices), dict(S.choices)
+    rows = (
+        RegulatoryReport.objects.filter(incident_id__in=incident_ids)
+        .order_by("due_at", "id")
+        .values("id", "incident_id", "title", "due_at", "recipient", "stage", "status", "is_drill")
+    )
+    clocks = []
+    for r in rows:
+        owed = (S.DRAFT, S.IN_REVIEW) if r["is_drill"] else (S.DRAFT, S.IN_REVIEW, S.APPROVED)
+        clocks.append(
+            CaseClock(
+                incident_id=r["incident_id"],
+                title=r["title"],
+                due_at=r["due_at"],
+                url=reverse("reporting:report-detail", args=[r["id"]]),
+                done=r["status"] not in owed,
+                recipient=str(recipients.get(r["recipient"], r["recipient"])),
+                stage=str(stages.get(r["stage"], r["stage"])),
+                status=str(statuses.get(r["status"], r["status"])),
+                status_code=r["status"],
+            )
+        )
+    return clocks
+
+
+HOME_LIMIT = 10
+
+
+def reports_due_soon(*, user, hours: int = 24) -> list:
+    """Reports still owed whose deadline falls within the next `hours` (or has passed)."""
+    S = RegulatoryReport.Status
+    until = timezone.now() + timedelta(hours=hours)
+    return list(
+        RegulatoryReport.objects.visible_to(user)
+        .filter(status__in=(S.DRAFT, S.IN_REVIEW, S.APPROVED), due_at__lte=until)
+        .exclude(is_drill=True, status=S.APPROVED)
+        .select_related("incident")
+        .only("id", "title", "due_at", "status", "recipient", "incident__id", "incident__reference")
+        .order_by("due_at", "id")[:HOME_LIMIT]
+    )
+
+
+def approvals_waiting_for(*, user) -> list:
+    """Reports awaiting a second person's approval that this user may give (four eyes: not
+    a report the user wrote or drafted)."""
+    S = RegulatoryReport.Status
+    return list(
+        RegulatoryReport.objects.visible_to(user)
+        .filter(status=S.IN_REVIEW, approvals__decision=ReportApproval.Decision.PENDING)
+        .exclude(author=user)
+        .exclude(contributors=user)
+        .select_related("incident")
+        .only("id", "title", "due_at", "status", "incident__id", "incident__reference")
+        .distinct()
+        .order_by("due_at", "id")[:HOME_LIMIT]
+    )

@@ -27,3 +27,21 @@ class TrainingConfig(AppConfig):
                 55,
             )
         )
+        self._register_home()
+
+    def _register_home(self):
+        from accounts.roles import Role
+        from core import home
+
+        from . import selectors
+
+        home.register(
+            home.Panel(
+                key="training.my_trainings",
+                title=_("My trainings"),
+                template="training/home/my_trainings.html",
+                context=lambda user: selectors.my_assignments(user=user),
+                roles=frozenset({Role.STAFF}),
+                order=11,
+            )
+        )

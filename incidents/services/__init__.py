@@ -8,6 +8,7 @@ Locking policy: every service that changes a case's state locks the incident row
 from .cases import (
     _apply_plan,
     _open_partner_investigation,
+    close_blockers,
     close_refusals,
     incident_close,
     incident_create,
@@ -87,6 +88,7 @@ __all__ = [
     "select_response_plan",
     "_apply_plan",
     "_open_partner_investigation",
+    "close_blockers",
     "close_refusals",
     "incident_close",
     "incident_create",

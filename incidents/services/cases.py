@@ -10,7 +10,8 @@ from accounts import policy
 from core.errors import ApplicationError
 
 from .. import deadline_links, events, grading
-from ..closing import close_blocking_reasons
+from ..closing import Blocker
+from ..closing import close_blockers as close_blockers_of_apps
 from ..models import (
     Grade,
     GradeDecision,
@@ -423,10 +424,14 @@ def incident_resolve(*, incident, actor, resolved_at=None, contained_at=None) ->
     policy.require(actor, "incidents.incident.transition", incident)
     incident = _lock(incident)
     _check_transition(incident, S.RESOLVED)
-    resolved_at = resolved_at or timezone.now()
+    # The handler states both times: nothing is assumed to have happened "now".
+    if resolved_at is None:
+        raise ApplicationError(_("State when the incident was resolved."))
     if resolved_at > timezone.now() + timedelta(minutes=5):
         raise ApplicationError(_("The resolution time cannot be in the future."))
-    incident.contained_at = contained_at or incident.contained_at or resolved_at
+    incident.contained_at = contained_at or incident.contained_at
+    if incident.contained_at is None:
+        raise ApplicationError(_("State when the incident was contained."))
     if incident.contained_at > resolved_at:
         raise ApplicationError(_("An incident cannot be contained after it was resolved."))
     _validate_times(
@@ -468,8 +473,26 @@ def close_refusals(incident) -> list[str]:
             _("%(n)d rectification item(s) are still open or awaiting verification.")
             % {"n": open_items}
         )
-    reasons.extend(close_blocking_reasons(incident))
+    reasons.extend(str(b) for b in close_blockers_of_apps(incident))
     return reasons
+
+
+def close_blockers(incident) -> list[Blocker]:
+    """What stops the case from closing, one per record to finish first, each linked to it."""
+    url = incident.get_absolute_url()
+    items = (
+        incident.rectifications.filter(state__in=RectificationItem.OPEN_STATES)
+        .order_by("due_at", "id")
+        .values("id", "title")
+    )
+    blockers = [
+        Blocker(
+            _("Rectification item still open: %(title)s") % {"title": r["title"]},
+            f"{url}#rect-{r['id']}",
+        )
+        for r in items
+    ]
+    return blockers + close_blockers_of_apps(incident)
 
 
 @transaction.atomic

@@ -13,11 +13,18 @@ pytestmark = pytest.mark.django_db
 S = Incident.Status
 
 
+def _resolve(incident, actor):
+    now = timezone.now()
+    return services.incident_resolve(
+        incident=incident, actor=actor, contained_at=now, resolved_at=now
+    )
+
+
 def _to(incident, actor, status):
     steps = [
         (S.GRADED, lambda: services.incident_grade(incident=incident, actor=actor)),
         (S.HANDLING, lambda: services.incident_start_handling(incident=incident, actor=actor)),
-        (S.RESOLVED, lambda: services.incident_resolve(incident=incident, actor=actor)),
+        (S.RESOLVED, lambda: _resolve(incident, actor)),
         (
             S.SUMMARISED,
             lambda: services.incident_summarise(incident=incident, actor=actor, summary="总结"),
@@ -62,7 +69,7 @@ def test_guarded_transitions(incident, handler, status, refused):
         _to(incident, handler, status)
     calls = {
         "start": lambda: services.incident_start_handling(incident=incident, actor=handler),
-        "resolve": lambda: services.incident_resolve(incident=incident, actor=handler),
+        "resolve": lambda: _resolve(incident, handler),
         "summarise": lambda: services.incident_summarise(
             incident=incident, actor=handler, summary="x"
         ),

@@ -56,7 +56,7 @@ def test_page_shows_every_part_of_the_case(client_for, handler, worked_case):
     # timeline with its author, tasks with assignee and overdue marking
     assert "封堵第三方接口" in html and "Action taken · 陈应急" in html
     task_row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*核对泄露范围.*?</tr>", html, re.S).group(0)
-    assert 'class="overdue"' in task_row and "陈应急" in task_row and "Open" in task_row
+    assert 'class="table-danger"' in task_row and "陈应急" in task_row and "Open" in task_row
     # evidence with uploader, integrity and custody
     assert "access.txt" in html and "接口访问日志" in html and "· 李处置" in html
     assert "交给取证组" in html and "Handed over" in html and "Uploaded" in html
@@ -73,7 +73,7 @@ def _action_links(html):
     return dict(
         (m.group(2), m.group(1))
         for m in re.finditer(
-            r'data-action-form href="(/incidents/\d+/forms/([\w-]+)/(?:\d+/)?)"', html
+            r'href="(/incidents/\d+/forms/([\w-]+)/(?:\d+/)?)" hx-get="\1\?fragment=1"', html
         )
     )
 
@@ -83,7 +83,7 @@ def test_every_action_form_is_rendered_from_its_form_class(client_for, handler, 
 
     client = client_for(handler)
     html = client.get(f"/incidents/{worked_case.pk}/").content.decode()
-    main = html.split('<main class="content">')[1].split("</main>")[0]
+    main = re.split(r"<main[^>]*>", html)[1].split("</main>")[0]
     inputs = re.findall(r"<input[^>]*>", main)
     assert all('name="csrfmiddlewaretoken"' in i for i in inputs), inputs
     assert "<textarea" not in main and "<select" not in main
@@ -92,6 +92,7 @@ def test_every_action_form_is_rendered_from_its_form_class(client_for, handler, 
     assert set(links) == {"grade", "task", "timeline", "evidence", "custody", "rectification"} | {
         "complete",
         "comment",
+        "resolve",
     }
     for name, url in links.items():
         resp = client.get(url + "?fragment=1")
@@ -138,7 +139,7 @@ def test_forms_post_the_field_names_the_actions_read(client_for, handler, handle
 def test_closed_or_read_only_page_has_no_action_forms(client_for, auditor, handler, worked_case):
     html = client_for(auditor).get(f"/incidents/{worked_case.pk}/").content.decode()
     assert "核对泄露范围" in html
-    assert "data-action-form" not in html and 'name="assignee"' not in html
+    assert "/forms/" not in html and 'name="assignee"' not in html
     assert client_for(auditor).get(f"/incidents/{worked_case.pk}/forms/task/").status_code == 403
     Incident.objects.filter(pk=worked_case.pk).update(status=Incident.Status.CLOSED)
     html = client_for(auditor).get(f"/incidents/{worked_case.pk}/").content.decode()

@@ -79,7 +79,8 @@ def test_incident_page_queries_bounded(
     _rich(incident, handler, n)
     c = client_for(handler)
     c.get(f"/incidents/{incident.pk}/")
-    # user, roles, case, ten lists, criteria, unread count (the forms open on demand)
+    # user, roles, case, ten lists, criteria, unread count, the case's clocks (reports,
+    # deadlines) and, the blockers only once summarised (the forms open on demand)
     with django_assert_max_num_queries(17):
         resp = c.get(f"/incidents/{incident.pk}/")
     assert resp.status_code == 200 and resp.content.decode().count("记录 ") == n

@@ -112,7 +112,7 @@ def resolve(incident, actor, resolved_at):
     if incident.status == Incident.Status.GRADED:
         incident_services.incident_start_handling(incident=incident, actor=actor)
     incident = incident_services.incident_resolve(
-        incident=incident, actor=actor, resolved_at=resolved_at
+        incident=incident, actor=actor, resolved_at=resolved_at, contained_at=resolved_at
     )
     incident.refresh_from_db()
     return incident
