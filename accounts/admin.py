@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from core.errors import ApplicationError
 from core.models import FirmProfile
 
+from . import admin_theme
 from .firm import firm_profile_clean
 from .models import Department, JobRole, User
 from .policy.admin import PolicyAdmin
@@ -37,6 +39,9 @@ class JobRoleAdmin(PolicyAdmin):
 
 @admin.register(User)
 class UserAdmin(PolicyAdmin, DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     list_display = ["username", "display_name", "department", "job_role", "manager", "is_active"]
     list_filter = ["is_active", "department", "job_role", "groups"]
     search_fields = ["username", "display_name", "email", "phone"]
@@ -118,3 +123,7 @@ class FirmProfileAdmin(PolicyAdmin):
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not FirmProfile.objects.exists()
+
+
+# The libraries' admins (registered before ours) wear the theme and read in Chinese too.
+admin_theme.apply()

@@ -1,10 +1,17 @@
 """Reads of the audit trail: the base queryset, the filter set and what a change looks like."""
 
+import datetime as dt
+
 import django_filters
 from auditlog.registry import auditlog
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from .context import Channel
@@ -41,7 +48,7 @@ class ContentTypeChoiceFilter(django_filters.ModelChoiceFilter):
 
 class AuditEntryFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(
-        label=_("Actor"), method="filter_actor", help_text=_("User name, e-mail or user id")
+        label=_("Actor"), method="filter_actor", help_text=_("Name, user name, e-mail or user id")
     )
     model = ContentTypeChoiceFilter(field_name="content_type", label=_("Record type"))
     object_id = django_filters.CharFilter(field_name="object_pk", label=_("Record id"))
@@ -62,7 +69,9 @@ class AuditEntryFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        match = Q(actor__username=value) | Q(actor_email__iexact=value)
+        match = (
+            Q(actor__username=value) | Q(actor_email__iexact=value) | Q(actor__display_name=value)
+        )
         if value.isdigit():
             match |= Q(actor_id=int(value))
         return queryset.filter(match)
@@ -72,32 +81,131 @@ def filter_entries(params, *, request=None) -> AuditEntryFilter:
     return AuditEntryFilter(params, queryset=audit_entries(), request=request)
 
 
-def _field_label(model, name: str) -> str:
+class Shown(str):
+    """A value as an auditor reads it; `url` is where the record it names is read ("" if none)."""
+
+    url: str = ""
+
+    def __new__(cls, text, url: str = ""):
+        shown = super().__new__(cls, text)
+        shown.url = url
+        return shown
+
+
+def _field(model, name: str):
     if model is None:
-        return name
+        return None
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
-        return name
+        return None
 
 
-def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(field label, before, after) for each field an entry changed; no queries."""
+def _field_label(model, name: str) -> str:
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+
+
+def record_url(content_type: ContentType, pk) -> str:
+    """Where a recorded item is read: the model's own page when it has one (every such page is
+    addressed by the primary key), otherwise its admin page; no query."""
+    model = content_type.model_class()
+    if model is None or pk in (None, ""):
+        return ""
+    if hasattr(model, "get_absolute_url"):
+        try:
+            return model(pk=pk).get_absolute_url()  # type: ignore[attr-defined]
+        except (NoReverseMatch, ValueError, TypeError):
+            return ""
+    if not admin.site.is_registered(model):
+        return ""
+    try:
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _related_model(field):
+    if field is None or not (getattr(field, "many_to_one", False) or field.one_to_one):
+        return None
+    return field.related_model
+
+
+def _names(entries) -> dict:
+    """{(related model, pk as text): name} for every record the page's changes point at: one
+    query per related model, whatever the number of rows."""
+    wanted: dict = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, value in (entry.changes or {}).items():
+            related = _related_model(_field(model, name))
+            if related is None or not isinstance(value, list | tuple):
+                continue
+            ids = {str(v) for v in value if v not in (None, "None", "")}
+            wanted.setdefault(related, set()).update(ids)
+    names = {}
+    for related, ids in wanted.items():
+        pk_field = related._meta.pk
+        keys = []
+        for raw in ids:
+            try:
+                keys.append(pk_field.to_python(raw))
+            except ValidationError:
+                continue
+        for obj in related._default_manager.filter(pk__in=keys):
+            names[(related, str(obj.pk))] = str(obj)
+    return names
+
+
+def _shown(field, value, names: dict) -> Shown:
+    if value is None or value == "None" or value == "":
+        return Shown("—")
+    if field is None:
+        return Shown(str(value))
+    related = _related_model(field)
+    if related is not None:
+        key = str(value)
+        ct = ContentType.objects.get_for_model(related)  # cached per process
+        name = names.get((related, key))
+        if name is None:  # deleted since: the id is all the log knows
+            return Shown(f"{related._meta.verbose_name} #{key}")
+        return Shown(name, record_url(ct, key))
+    if getattr(field, "flatchoices", None):
+        for code, label in field.flatchoices:
+            if str(code) == str(value):
+                return Shown(str(label))
+    if isinstance(field, models.BooleanField):
+        truth = value if isinstance(value, bool) else str(value) in ("True", "true", "1")
+        return Shown(_("Yes") if truth else _("No"))
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_naive(moment):  # django-auditlog stores naive UTC
+                moment = moment.replace(tzinfo=dt.UTC)
+            return Shown(timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"))
+    return Shown(str(value))
+
+
+def change_rows(entry: AuditEntry, names: dict | None = None) -> list[tuple[str, Shown, Shown]]:
+    """(field label, before, after) for each field an entry changed, as an auditor reads them:
+    choice labels, 是/否, local times, related records by name (from `names`, see `_names`)."""
     model = entry.content_type.model_class()
+    names = names or {}
     rows = []
     for name, value in (entry.changes or {}).items():
+        field = _field(model, name)
         label = _field_label(model, name)
         if isinstance(value, dict) and value.get("type") == "m2m":
-            objects = ", ".join(str(o) for o in value.get("objects", []))
+            objects = Shown(", ".join(str(o) for o in value.get("objects", [])))
             if value.get("operation") == "delete":
-                rows.append((label, objects, ""))
+                rows.append((label, objects, Shown("")))
             else:
-                rows.append((label, "", objects))
+                rows.append((label, Shown(""), objects))
         elif isinstance(value, list | tuple) and len(value) == 2:
             before, after = value
-            rows.append((label, _display(before), _display(after)))
+            rows.append((label, _shown(field, before, names), _shown(field, after, names)))
         else:
-            rows.append((label, "", _display(value)))
+            rows.append((label, Shown(""), _shown(field, value, names)))
     return rows
 
 
@@ -142,3 +250,10 @@ def chain_tail_status(*, tail: int = 500) -> dict:
         "last_id": prev_id,
         "last_hash": last_hash,
     }
+def readable_rows(entries) -> list[tuple[AuditEntry, list]]:
+    """A page of entries with their changes, related records named in one query per model."""
+    entries = list(entries)
+    names = _names(entries)
+    for entry in entries:
+        entry.record_url = record_url(entry.content_type, entry.object_pk)
+    return [(entry, change_rows(entry, names)) for entry in entries]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from accounts import policy
 
 from . import exports
-from .selectors import change_rows, filter_entries
+from .selectors import filter_entries, readable_rows
 
 PAGE_SIZE = 50
 
@@ -44,7 +44,7 @@ def audit_log(request):
     # An invalid filter shows its error and no rows, never the unfiltered log.
     queryset = entries.qs if entries.is_valid() else entries.queryset.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(entry, change_rows(entry)) for entry in page.object_list]
+    rows = readable_rows(page.object_list)
     return render(
         request,
         "audit/log.html",

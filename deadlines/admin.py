@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import policy
 from accounts.policy.admin import PolicyAdmin, PolicyInline
 
-from . import services
+from . import services, wording
 from .models import (
     CalendarYear,
     Deadline,
@@ -30,17 +30,21 @@ class ReminderStepInline(PolicyInline, admin.TabularInline):
 
 @admin.register(ReminderPolicy)
 class ReminderPolicyAdmin(PolicyAdmin):
-    list_display = ["name", "step_summary", "updated_at"]
-    search_fields = ["name"]
+    list_display = ["title", "step_summary", "updated_at"]
+    search_fields = ["name", "kinds__label"]
     inlines = [ReminderStepInline]
     policy_actions = _SETTINGS
 
+    @admin.display(description=_("used for"), ordering="name")
+    def title(self, obj):
+        return wording.policy_title(obj)
+
     @admin.display(description=_("steps"))
     def step_summary(self, obj):
-        return ", ".join(str(s) for s in obj.steps.all())
+        return wording.steps(obj.steps.all())
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("steps")
+        return super().get_queryset(request).prefetch_related("steps", "kinds")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

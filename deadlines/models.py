@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
 
-from .offsets import format_offset, parse_interval, parse_offset
+from .offsets import parse_interval, parse_offset
 
 CHANNEL_CHOICES = [
     ("inapp", _("In-app inbox")),
@@ -94,10 +94,9 @@ class ReminderStep(models.Model):
         ordering = ["policy", "offset_seconds", "id"]
 
     def __str__(self):
-        text = format_offset(self.offset_seconds)
-        if self.repeat_seconds:
-            text += " ↻ " + format_offset(self.repeat_seconds).lstrip("+")
-        return text
+        from .wording import step
+
+        return step(self.offset_seconds, self.repeat_seconds)
 
     def save(self, *args, **kwargs):
         self.offset_seconds = parse_offset(self.offset)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_create
 
 app_name = "governance"
 
@@ -78,4 +78,12 @@ urlpatterns = [
         name="meeting-attachment",
     ),
     path("governance/meetings/<int:pk>/invite/", views.meeting_invite, name="meeting-invite"),
+    # Officers create on the product's own pages (issue 18).
+    path(
+        "governance/counterparties/new/",
+        views_create.counterparty_new,
+        name="counterparty-new",
+    ),
+    path("governance/agreements/new/", views_create.agreement_new, name="agreement-new"),
+    path("governance/meetings/new/", views_create.meeting_new, name="meeting-new"),
 ]

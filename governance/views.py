@@ -146,6 +146,10 @@ def agreement_list(request):
             "agreements": agreements,
             "statuses": CooperationAgreement.Status.choices,
             "status": status,
+            "may_create_agreement": policy.allows(request.user, "governance.agreement.create"),
+            "may_create_counterparty": policy.allows(
+                request.user, "governance.counterparty.create"
+            ),
         },
     )
 
@@ -368,7 +372,12 @@ def meeting_list(request):
     return render(
         request,
         "governance/meeting_list.html",
-        {"meetings": meetings, "year": year, "years": [year - 1, year, year + 1]},
+        {
+            "meetings": meetings,
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "may_create_meeting": policy.allows(request.user, "governance.meeting.create"),
+        },
     )
 
 

@@ -23,6 +23,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # django-unfold themes the admin (issue 18): its templates come before Django's.
+    "unfold",
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -362,3 +365,16 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 # bytes to the web server after the permission check.
 FILES_SENDFILE = env.str("FILES_SENDFILE", default="")
 FILES_ACCEL_PREFIX = env.str("FILES_ACCEL_PREFIX", default="/protected-media/")
+
+# --- Admin theme (django-unfold, issue 18) ------------------------------------------------------
+UNFOLD = {
+    "SITE_TITLE": _("Incident & governance admin"),
+    "SITE_HEADER": _("Data-security incident & governance administration"),
+    "SITE_URL": "/",
+    "SITE_SYMBOL": "shield",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "SHOW_BACK_BUTTON": True,
+    "BORDER_RADIUS": "6px",
+    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+}

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
@@ -99,7 +100,8 @@ class CounterpartyContact(TimeStampedModel):
         verbose_name=_("counterparty"),
     )
     name = models.CharField(_("name"), max_length=60)
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    # A person's title is their position (职务), not a document's title (标题).
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_security_contact = models.BooleanField(

@@ -94,6 +94,8 @@ MATRIX = {
     "admin:autocomplete": row(302, 302, 302, 302, 403, 403, 403),
     "admin:index": row(302, 302, 302, 302, 200, 200, 200),
     "admin:jsi18n": row(302, 302, 302, 302, 200, 200, 200),
+    # The theme's (django-unfold) search over apps and models: the admin site's roles.
+    "admin:search": row(302, 302, 302, 302, 200, 200, 200),
     "admin:login": row(200, 200, 200, 200, 302, 302, 302),
     "admin:logout": row(302, 302, 302, 302, 405, 405, 405),
     "admin:otp_totp_totpdevice_config": row(302, 302, 302, 302, 403, 403, 403),
@@ -143,6 +145,10 @@ MATRIX = {
     "governance:meeting-detail": row(302, 404, 404, 200, 200, 200, 200),
     "governance:meeting-ics": row(302, 404, 404, 200, 200, 200, 200),
     "governance:meeting-list": row(302, 200, 200, 200, 200, 200, 200),
+    # Creating on the product's pages (issue 18): the same rules as the services.
+    "governance:counterparty-new": row(302, 403, 403, 403, 200, 403, 200),
+    "governance:agreement-new": row(302, 403, 200, 200, 200, 403, 200),
+    "governance:meeting-new": row(302, 403, 403, 403, 200, 403, 200),
     "governance:period-detail": row(302, 403, 403, 403, 200, 200, 200),
     # Page actions: one URL each, POST only (core.pages; the writes are decided in the views).
     "governance:registration-approve": row(302, 405, 405, 405, 405, 405, 405),

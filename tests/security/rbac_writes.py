@@ -182,6 +182,9 @@ WRITES: dict[str, dict] = {
     "governance:sharing-log": READ_ONLY,
     "governance:directory": READ_ONLY,
     "governance:meeting-list": READ_ONLY,
+    "governance:counterparty-new": {"POST": OFFICERS},
+    "governance:agreement-new": {"POST": WRITERS},
+    "governance:meeting-new": {"POST": OFFICERS},
     "governance:meeting-ics": READ_ONLY,
     "governance:period-detail": {"POST": OFFICERS},  # obligation evidence
     "governance:agreement-detail": READ_ONLY,
@@ -499,6 +502,34 @@ REASON = {"reason": "矩阵"}
 
 # Request bodies (a dict, or a callable on the dataset). Unlisted: empty.
 BODIES = {
+    ("governance:counterparty-new", "POST"): {
+        "kind": "operating",
+        "name": "矩阵合作方",
+        "credit_code": "914403001922038216",
+    },
+    ("governance:agreement-new", "POST"): lambda d: {
+        "title": "矩阵协议",
+        "counterparty": d.pk("governance.Counterparty"),
+        "scope": "external",
+        "firm_role": "provider",
+        "counterparty_role": "recipient",
+        "starts_on": _date(0),
+        "ends_on": _date(300),
+        "max_data_level": 2,
+        "max_sharing_tier": "restricted",
+        "area": "controlled",
+        "data_categories": "矩阵",
+        "permissions": "只读",
+        "firm_responsibilities": "矩阵",
+        "counterparty_responsibilities": "矩阵",
+    },
+    ("governance:meeting-new", "POST"): lambda d: {
+        "kind": "quarterly_security",
+        "title": "矩阵会议",
+        "scheduled_at": _soon(7),
+        "duration_minutes": 60,
+        "organiser": d.personas["officer"].pk,
+    },
     ("governance:period-detail", "POST"): lambda d: {
         "description": "矩阵",
         "evidence_on": _date(0),
