@@ -28,7 +28,13 @@ def test_staff_works_from_a_phone(chromium, live_app):
     from accounts.demo import DEMO_PASSWORD
     from training.models import TrainingAssignment
 
+    from notifications.delivery import deliver_batch
+    from notifications.models import Outbox
+
     call_command("seed_demo", verbosity=0)
+    # The worker's part: deliver the staff member's in-app messages to the inbox.
+    pending = Outbox.objects.filter(recipient__username="staff", channel="inapp")
+    deliver_batch(list(pending.values_list("pk", flat=True)))
     chromium.clear_cookies()
     page = chromium.new_page()
     page.set_viewport_size({"width": WIDTH, "height": 844})
@@ -40,7 +46,7 @@ def test_staff_works_from_a_phone(chromium, live_app):
         response = page.goto("/notifications/")
         assert response.status == 200
         fits(page, "inbox")
-        link = page.locator("a", has_text="整改").first
+        link = page.locator("main a", has_text="整改").first
         link.wait_for(state="visible")
         with page.expect_navigation() as nav:
             link.click()
