@@ -51,7 +51,7 @@ def seed_people():
     roles = {}
     for code, name in JOB_ROLES:
         roles[code], _ = JobRole.objects.get_or_create(code=code, defaults={"name": name})
-    lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
     users: dict[str, User] = {}
     for username, display, dept, job, role, manager in USERS:
         user, created = User.objects.get_or_create(
@@ -65,12 +65,16 @@ def seed_people():
                 "is_staff": role == Role.ADMINISTRATOR,
             },
         )
+        changed = created
         if created:
             user.set_password(DEMO_PASSWORD)
         if manager and user.manager_id is None:
             user.manager = users.get(manager)
-        user.save()
-        assign_role(user, role)
+            changed = True
+        if changed:  # a second run writes nothing
+            user.save()
+        if not user.groups.filter(name=role).exists():
+            assign_role(user, role)
         users[username] = user
-        lines.append(f"  {username:<12} {display:<6} {Role(role).label}")
+        lines.append(f"  {username:<12} {display}（{Role(role).label}）")
     return lines

@@ -1,5 +1,7 @@
-"""Demo deadlines on the demo people: some due soon, some overdue, one on an unconfirmed
-calendar (working days into 2027, a year chinese-calendar does not know yet)."""
+"""Demo follow-up items on the deadline engine: a few due in the coming days, one a day
+overdue (the firm mostly complies, not always), one on an unconfirmed calendar (working days
+into a year chinese-calendar may not know yet). Their kind and titles read as a firm's own
+follow-ups: nothing says "demo" to the people who open them."""
 
 from datetime import datetime, timedelta
 
@@ -23,7 +25,7 @@ def seed_deadlines():
     kind = ensure_kind(
         None,
         code=DEMO_KIND,
-        label="演示：跟进事项到期",
+        label="跟进事项到期",
         steps=[
             {"offset": "-1d", "recipients": ["owner"], "channels": ["inapp", "email"]},
             {"offset": "0", "recipients": ["owner", "owner_manager"], "channels": ["inapp"]},
@@ -40,19 +42,19 @@ def seed_deadlines():
     }
     subject = Department.objects.order_by("pk").first()
     if subject is None or not users:
-        return ["deadlines: demo people missing, skipped"]
+        return "deadlines: demo people missing, skipped"
     now = timezone.now()
     unconfirmed_due, confirmed = work_calendar.add_working_days(
-        datetime(2026, 12, 29, 10, 0, tzinfo=work_calendar.SHANGHAI), 5
+        datetime(now.year, 12, 29, 10, 0, tzinfo=work_calendar.SHANGHAI), 5
     )
     plan = [
-        ("handler", "演示：数据安全事件续报（2小时内）", work_calendar.add_hours(now, 2), True),
-        ("handler", "演示：整改措施落实情况说明", now - timedelta(days=2), True),
-        ("handler2", "演示：应急演练总结报告", now + timedelta(days=3), True),
-        ("staff", "演示：年度数据安全培训考核", now - timedelta(hours=5), True),
-        ("handler2", "演示：跨年总结报告（5个工作日）", unconfirmed_due, confirmed),
+        ("handler", "向证监局补充说明暗网数据售卖核查进展", work_calendar.add_hours(now, 2), True),
+        ("handler", "外发邮件防泄漏规则上线情况说明", now - timedelta(days=1), True),
+        ("handler2", "应急演练总结材料归档", now + timedelta(days=3), True),
+        ("staff", "签署《员工数据安全行为规范》年度承诺", now + timedelta(days=5), True),
+        ("handler2", "年度数据安全工作总结（5个工作日）", unconfirmed_due, confirmed),
     ]
-    lines = []
+    made = 0
     for username, title, due, sure in plan:
         owner = users.get(username)
         if (
@@ -71,6 +73,6 @@ def seed_deadlines():
             now=min(now, due) - timedelta(days=2),
             actor=policy.SYSTEM,  # the demo seeder runs for nobody
         )
-        lines.append(f"  deadline: {title} → {username}")
+        made += 1
     sweep()  # overdue ones flip to missed, their reminders land in the inboxes
-    return lines
+    return f"跟进事项 {made} 项" if made else None

@@ -18,7 +18,7 @@ def seed_reporting():
     handler = User.objects.filter(username="handler").first()
     officer = User.objects.filter(username="compliance").first()
     if handler is None or officer is None:
-        return ["reporting: demo people missing, skipped"]
+        return "reporting: demo people missing, skipped"
     lines = []
     if not RegulatorNotice.objects.filter(reference="沪证监科技〔2026〕12号").exists():
         now = timezone.now()
@@ -32,7 +32,7 @@ def seed_reporting():
             actor=officer,
             content="请于收文后5日内核查并反馈处置情况。",
         )
-        lines.append(f"reporting: notice {notice.reference}")
+        lines.append(f"监管通报 {notice.reference}")
         services.intelligence_create(
             actor=handler,
             kind=RiskIntelligence.Kind.DATA_FOR_SALE,
@@ -51,5 +51,5 @@ def seed_reporting():
             source_url="https://phishing.example.com/",
             observed_at=now - timedelta(hours=6),
         )
-        lines.append("reporting: 2 risk intelligence items")
-    return lines
+        lines.append("风险情报 2 条")
+    return "，".join(lines) or None

@@ -2,6 +2,7 @@
 
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import JobRole, User
 
@@ -74,6 +75,31 @@ def my_assignments(*, user) -> dict:
         "overdue": [a for a in open_rows if a.due_date < today],
         "done": sorted(done, key=lambda a: a.completed_at or a.updated_at, reverse=True),
     }
+
+
+def completion_steps(*, assignment: TrainingAssignment) -> list[dict]:
+    """What completes the course, step by step, and whether this trainee has done each: every
+    material read, the policy acknowledged (when the course asks for one), the quiz passed at
+    the pass mark (when it has a quiz). The course is completed when all are done."""
+    course = assignment.course
+    passed = assignment.attempts.filter(passed=True).exists()
+    steps = []
+    if course.materials.exists():
+        steps.append(
+            {"label": _("Read every material"), "done": bool(assignment.materials_read_at)}
+        )
+    if course.acknowledgement_text:
+        steps.append(
+            {"label": _("Acknowledge the policy"), "done": bool(assignment.acknowledged_at)}
+        )
+    if course.questions.exists():
+        steps.append(
+            {
+                "label": _("Pass the quiz (%(mark)s points or more)") % {"mark": course.pass_mark},
+                "done": passed,
+            }
+        )
+    return steps
 
 
 def course_stats(*, course: Course) -> dict:

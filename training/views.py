@@ -81,6 +81,8 @@ def assignment_detail(request, pk):
             "attempts": attempts,
             "open_attempt": next((t for t in attempts if not t.submitted_at), None),
             "has_quiz": course.questions.exists(),
+            "steps": selectors.completion_steps(assignment=assignment),
+            "passed_quiz": any(t.passed for t in attempts),
             "feedback": feedback,
             "feedback_form": FeedbackForm(
                 initial={"rating": feedback.rating, "comments": feedback.comments}
@@ -95,11 +97,14 @@ def assignment_detail(request, pk):
 @require_POST
 def assignment_mark_read(request, pk):
     assignment = _my_assignment(request, pk)
-    material = None
-    if request.POST.get("material"):
-        material = get_object_or_404(
-            CourseMaterial, pk=request.POST["material"], course=assignment.course
-        )
+    # One click reads one material: the page names it on each button (the service's "all of
+    # them" is for the API), so a bare POST is refused rather than reading the whole course.
+    if not str(request.POST.get("material", "")).isdigit():
+        messages.error(request, _("Choose the material you have read."))
+        return redirect("training:assignment", pk=pk)
+    material = get_object_or_404(
+        CourseMaterial, pk=request.POST["material"], course=assignment.course
+    )
     _result, ok = pages.run(
         request, services.assignment_mark_read, assignment=assignment, material=material
     )

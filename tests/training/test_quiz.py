@@ -121,7 +121,9 @@ def test_question_validation(quiz_course, officer):
 def test_quiz_pages(quiz_course, staff, client_for):
     a = _assignment(quiz_course, staff)
     client = client_for(staff)
-    assert client.post(f"/training/assignments/{a.pk}/read/").status_code == 302
+    material = quiz_course.materials.get()  # the page's button names the material read
+    read = client.post(f"/training/assignments/{a.pk}/read/", {"material": material.pk})
+    assert read.status_code == 302
     response = client.post(f"/training/assignments/{a.pk}/quiz/")
     assert response.status_code == 302
     attempt = a.attempts.get()
