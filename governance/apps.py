@@ -18,7 +18,15 @@ class GovernanceConfig(AppConfig):
             resolvers,
         )
 
-        register_app(self)
+        register_app(
+            self,
+            skip={
+                "LedgerEvent": "the ledger is its own append-only hash chain (bulk intake)",
+                "LedgerBatch": "intake receipts of the ledger; the events are the record",
+                "LedgerUsageDaily": "sums derived from the ledger at intake",
+            },
+            options={"ExchangeSystem": {"exclude_fields": ["secret"]}},
+        )
 
         from security import files
 
