@@ -14,11 +14,21 @@ class GovernanceConfig(AppConfig):
 
         from . import (
             demo,  # noqa: F401  (registers the demo seeder)
+            demo_sharing,  # noqa: F401  (registers the catalogue, gate and ledger demo)
             obligations,
             resolvers,
+            sharing_events,  # noqa: F401  (registers the gate's and the ledger's event kinds)
         )
 
-        register_app(self)
+        register_app(
+            self,
+            skip={
+                "LedgerEvent": "the ledger is its own append-only hash chain (bulk intake)",
+                "LedgerBatch": "intake receipts of the ledger; the events are the record",
+                "LedgerUsageDaily": "sums derived from the ledger at intake",
+            },
+            options={"ExchangeSystem": {"exclude_fields": ["secret"]}},
+        )
 
         from security import files
 
@@ -42,14 +52,20 @@ class GovernanceConfig(AppConfig):
             ),
             NavItem(
                 "compliance",
-                _("Sharing registrations"),
-                "governance:registration-list",
+                _("Sharing requests"),
+                "governance:sharing-request-list",
                 ANY_ROLE,
                 30,
+            ),
+            NavItem(
+                "compliance", _("Regulatory data catalogue"), "governance:catalogue", ANY_ROLE, 32
             ),
             NavItem("compliance", _("Meetings"), "governance:meeting-list", officers, 40),
             NavItem("my", _("Contact directory"), "governance:directory", frozenset(), 60),
             NavItem("audit", _("Sharing log"), "governance:sharing-log", officers, 20),
+            NavItem(
+                "audit", _("Ledger of transfers"), "governance:ledger", FIRM_WIDE | HANDLERS, 21
+            ),
         ):
             register(item)
         self._register_home()

@@ -9,6 +9,12 @@ from .agreements import (
     _tiers_covering,
     agreement_document_path,
 )
+from .catalogue import (
+    LEVEL_NAMES,
+    CatalogueItem,
+    CatalogueVersion,
+    level_label,
+)
 from .common import (
     AGREEMENT_DOCUMENT_KINDS,
     EVIDENCE_FILE_KINDS,
@@ -24,6 +30,13 @@ from .contacts import (
     ContactRole,
     ContactRoleAssignment,
     ContactRoleAssignmentQuerySet,
+)
+from .ledger import (
+    ExchangeSystem,
+    LedgerBatch,
+    LedgerEvent,
+    LedgerUsageDaily,
+    Mismatch,
 )
 from .meetings import (
     ActionItem,
@@ -47,8 +60,33 @@ from .sharing import (
     SharingLogQuerySet,
     SharingRegistration,
 )
+from .sharing_requests import (
+    ApprovalRule,
+    Approver,
+    BulkThreshold,
+    Marker,
+    SharingApproval,
+    SharingMethod,
+    SharingRequest,
+)
 
 __all__ = [
+    "LEVEL_NAMES",
+    "CatalogueItem",
+    "CatalogueVersion",
+    "level_label",
+    "ExchangeSystem",
+    "LedgerBatch",
+    "LedgerEvent",
+    "LedgerUsageDaily",
+    "Mismatch",
+    "ApprovalRule",
+    "Approver",
+    "BulkThreshold",
+    "Marker",
+    "SharingApproval",
+    "SharingMethod",
+    "SharingRequest",
     "AGREEMENT_DOCUMENT_KINDS",
     "DataLevel",
     "EVIDENCE_FILE_KINDS",
