@@ -338,3 +338,6 @@ class ObligationPeriodAdmin(PolicyAdmin):
     ]
     inlines = [EvidenceInline]
     policy_actions: dict[str, str] = {}
+
+
+from . import media_admin  # noqa: E402,F401  (the media register and the evaluations)

@@ -79,3 +79,8 @@ urlpatterns = [
     ),
     path("governance/meetings/<int:pk>/invite/", views.meeting_invite, name="meeting-invite"),
 ]
+
+# The register of sharing media and the sharing evaluation (issue 19, points 3 and 4).
+from . import media_urls  # noqa: E402
+
+urlpatterns += media_urls.urlpatterns
