@@ -14,6 +14,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 from audit import api as audit_api
 from governance import api as governance_api
 from governance import api_sharing as governance_api_sharing
+from governance import media_api as governance_media_api
 from incidents import api as incidents_api
 from integrations import api as integrations_api
 from integrations import api_alerts
@@ -90,6 +91,8 @@ REGISTRY = {
             governance_api.ObligationPeriodViewSet,
             "api-obligation-period",
         ),
+        ("governance/media", governance_media_api.MediumViewSet, "api-medium"),
+        ("governance/evaluations", governance_media_api.EvaluationViewSet, "api-evaluation"),
     ],
     "incidents": [
         ("incidents/tasks", incidents_api.TaskViewSet, "api-task"),

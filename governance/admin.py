@@ -452,3 +452,4 @@ class LedgerEventAdmin(PolicyAdmin):
 class ExchangeSystemAdmin(PolicyAdmin):
     list_display = ["name", "slug", "active", "created_at"]
     policy_actions = {"add": "governance.ledger.systems", "change": "governance.ledger.systems"}
+from . import media_admin  # noqa: E402,F401  (the media register and the evaluations)

@@ -35,6 +35,10 @@ class GovernanceConfig(AppConfig):
         files.register("governance.CooperationAgreement", "document")
         files.register("governance.MeetingAttachment", "file", owner="meeting")
         files.register("governance.ObligationEvidence", "file", owner="period")
+        for field in ("liability_agreement", "disposal_certificate"):
+            files.register("governance.SharingMedium", field)
+        for field in ("report_pdf", "report_docx"):
+            files.register("governance.SharingEvaluation", field)
 
         register_role_resolver(resolvers.resolve_contact_role)
         register_deputy_resolver(resolvers.deputy_of)
@@ -61,6 +65,16 @@ class GovernanceConfig(AppConfig):
                 "compliance", _("Regulatory data catalogue"), "governance:catalogue", ANY_ROLE, 32
             ),
             NavItem("compliance", _("Meetings"), "governance:meeting-list", officers, 40),
+            NavItem(
+                "compliance", _("Sharing media"), "governance:medium-list", FIRM_WIDE | HANDLERS, 45
+            ),
+            NavItem(
+                "compliance",
+                _("Sharing evaluations"),
+                "governance:evaluation-list",
+                FIRM_WIDE | HANDLERS,
+                46,
+            ),
             NavItem("my", _("Contact directory"), "governance:directory", frozenset(), 60),
             NavItem("audit", _("Sharing log"), "governance:sharing-log", officers, 20),
             NavItem(

@@ -203,7 +203,6 @@ def seed_governance():
     # Obligations are tracked from 1 January: this year's record is the demo's story.
     Obligation.objects.exclude(tracked_from=jan).update(tracked_from=jan)
     _meetings(users, today)
-    _sharing_evaluation(users, today)
     services.meeting_occurrences_generate(today=today)
     services.obligations_evaluate(today=today)
     held = Meeting.objects.filter(state=Meeting.State.HELD).count()
@@ -269,27 +268,177 @@ def _meetings(users, today):
             services.meeting_minutes_approve(meeting=meeting, actor=users["compliance2"])
 
 
-def _sharing_evaluation(users, today):
-    """O13: the year's data-sharing evaluation, done in the autumn and attached by hand."""
-    on = max(datetime.date(today.year, 1, 2), today - datetime.timedelta(days=40))
-    period = ObligationPeriod.objects.filter(
-        obligation__code="O13", starts_on__lte=on, ends_on__gte=on
+
+def _demo_use_request(medium, who, officer, today):
+    """A loan approved by an officer, when the catalogue has an item the medium may carry."""
+    from .models import CatalogueItem
+    from .services import media
+
+    item = (
+        CatalogueItem.objects.in_force().filter(data_level__lte=medium.max_level).order_by("code")
     ).first()
-    if period is None:
-        services.obligation_periods_ensure(today=today)
-        period = ObligationPeriod.objects.filter(
-            obligation__code="O13", starts_on__lte=on, ends_on__gte=on
-        ).first()
-    if period is None or period.manual_evidence.exists():
+    if item is None:
         return
-    with demo.played_at(_at(on, 16)):
-        services.obligation_evidence_attach(
-            period=period,
-            description=f"{today.year}年度数据共享评估报告",
-            evidence_on=on,
-            file=ContentFile(
-                b"%PDF-1.4\n% " + "数据共享评估报告".encode() + b"\n%%EOF\n",
-                name=f"sharing-evaluation-{today.year}.pdf",
-            ),
-            actor=users["compliance"],
+    request = media.medium_use_request(
+        medium=medium,
+        actor=who,
+        purpose="向监管报送季度数据备份",
+        items=[item],
+        needed_from=today,
+        return_by=today + datetime.timedelta(days=3),
+    )
+    media.medium_use_approve(use_request=request, actor=officer, comment="同意，用后即还")
+
+
+DEMO_PDF = b"%PDF-1.4\n% demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@demo.register(45, "sharing media and evaluations")
+def seed_media_and_evaluations():
+    """The register of sharing media (a check, a loan, a handover awaiting the receiver, a
+    disposal) and two sharing evaluations: last year's approved (O13), this year's being
+    prepared."""
+    from .models import CounterpartyContact, SharingEvaluation, SharingMedium
+    from .services import evaluation as ev
+    from .services import media
+
+    users = {u.username: u for u in User.objects.all()}
+    officer, officer2 = users["compliance"], users["compliance2"]
+    handler, handler2 = users["handler"], users["handler2"]
+    today = timezone.localdate()
+    if not SharingMedium.objects.exists():
+        backup = media.medium_register(
+            actor=officer,
+            name="备份光盘（一次写入）",
+            kind=SharingMedium.Kind.OPTICAL_DISC,
+            serial_number="DVD-2026-01",
+            custodian=handler,
+            max_level=3,
+            backup_note="光盘本身为备份介质，存放于机房保险柜",
+            check_interval_days=180,
         )
+        drive = media.medium_register(
+            actor=officer,
+            name="加密移动硬盘（报送专用）",
+            kind=SharingMedium.Kind.ENCRYPTED_DRIVE,
+            serial_number="ENC-7731",
+            custodian=handler,
+            max_level=3,
+            has_independent_security=True,
+            backup_medium=backup,
+            check_interval_days=90,
+        )
+        media.medium_register(
+            actor=officer,
+            name="交易所报盘专线（第三方）",
+            kind=SharingMedium.Kind.WIRED,
+            serial_number="LINE-SZSE-02",
+            custodian=handler2,
+            ownership=SharingMedium.Ownership.THIRD_PARTY,
+            owner_name="某通信运营商深圳分公司",
+            area="uncontrolled",
+            max_level=2,
+            backup_note="备用线路：互联网 VPN（加密）",
+            check_interval_days=30,
+            liability_agreement=ContentFile(DEMO_PDF, name="专线责任与义务约定.pdf"),
+        )
+        old = media.medium_register(
+            actor=officer,
+            name="旧 U 盘（已停用）",
+            kind=SharingMedium.Kind.PORTABLE_DRIVE,
+            custodian=handler2,
+            max_level=2,
+            backup_note="数据已迁移至加密移动硬盘",
+        )
+        media.medium_check_record(
+            medium=drive, actor=handler, result="findings", findings="外壳轻微磨损；加密功能正常"
+        )
+        _demo_use_request(backup, handler2, officer, today)
+        media.medium_handover_start(
+            medium=drive, actor=handler, to_user=handler2, reason="岗位轮换：报送工作移交"
+        )
+        media.medium_dispose(
+            medium=old,
+            actor=officer,
+            method="消磁后物理粉碎",
+            witness=officer2,
+            certificate=ContentFile(DEMO_PDF, name="报废证明.pdf"),
+        )
+    if SharingEvaluation.objects.exists():
+        return None
+    parties = list(Counterparty.objects.exclude(kind=Counterparty.Kind.INTERNAL)[:2])
+    for party in parties:
+        if not party.contacts.exclude(email="").exists():
+            CounterpartyContact.objects.create(
+                counterparty=party, name="数据安全联系人", email=f"security-{party.pk}@example.com"
+            )
+    last = today.year - 1
+    e = ev.evaluation_create(
+        actor=officer,
+        title=f"{last}年度数据共享评估",
+        period_start=datetime.date(last, 1, 1),
+        period_end=datetime.date(last, 12, 31),
+        goal="保证数据共享的及时性和准确性；发现共享数据质量与安全问题并推动整改",
+    )
+    ev.evaluation_member_add(evaluation=e, actor=officer, user=officer2, layer="management")
+    ev.evaluation_member_add(
+        evaluation=e, actor=officer, user=handler, layer="execution", responsibility="实施与记录"
+    )
+    ev.evaluation_scope_prefill(evaluation=e, actor=handler)
+    for category, source, party in (
+        ("交易数据", "成交明细（报送交易所）", parties[0] if parties else None),
+        ("新闻舆情数据", "舆情监测推送", parties[-1] if parties else None),
+    ):
+        ev.evaluation_scope_item_add(
+            evaluation=e, actor=handler, category=category, source=source, counterparty=party
+        )
+    ev.evaluation_update(
+        evaluation=e,
+        actor=handler,
+        plan_scope="对外共享的交易数据与舆情数据",
+        plan_objects="数据共享接口、共享介质及接收方",
+        plan_organisation="管理层：合规负责人；执行层：信息技术部数据组",
+        plan_budget="20000.00",
+        plan_schedule="1 月完成方案，2 月实施，3 月出具报告",
+    )
+    ev.evaluation_measure_add(
+        evaluation=e,
+        actor=handler,
+        name="抽样核对共享数据",
+        method="按数据类别抽样比对源系统记录",
+        tools="核对脚本、共享台账导出",
+        risks="抽样查询影响源系统性能",
+        rollback="停止抽样并恢复原查询计划",
+        contingency="改在非交易时段执行",
+        supervision="管理层每周审阅抽样记录",
+        supervisor=officer2,
+    )
+    ev.evaluation_plan_submit(evaluation=e, actor=handler)
+    ev.evaluation_plan_approve(evaluation=e, actor=officer2, comment="同意按方案实施")
+    ev.evaluation_monitor_record(
+        evaluation=e, actor=officer2, kind="review", note="抽样过程符合方案，未影响业务"
+    )
+    ev.evaluation_execution_finish(evaluation=e, actor=handler)
+    ev.evaluation_report_save(
+        evaluation=e,
+        actor=handler,
+        report_conclusion="共享数据总体及时、准确；舆情数据存在少量重复推送",
+        report_opinion="建议对舆情数据增加去重校验；季度复核共享介质台账",
+    )
+    ev.evaluation_report_submit(evaluation=e, actor=handler)
+    ev.evaluation_report_approve(evaluation=e, actor=officer2)
+    current = ev.evaluation_create(
+        actor=officer,
+        title=f"{today.year}年度数据共享评估",
+        period_start=datetime.date(today.year, 1, 1),
+        period_end=datetime.date(today.year, 12, 31),
+        goal="评估本年度共享数据的质量、安全性与使用效果",
+    )
+    ev.evaluation_member_add(
+        evaluation=current, actor=officer, user=handler, layer="execution", responsibility="实施"
+    )
+    ev.evaluation_scope_prefill(evaluation=current, actor=handler)
+    return (
+        f"共享介质 {SharingMedium.objects.count()} 个，数据共享评估 "
+        f"{SharingEvaluation.objects.count()} 次（上年度已批准）"
+    )

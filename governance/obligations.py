@@ -90,6 +90,9 @@ def register_builtin_rules() -> None:
         "meeting.quarterly_security", _held_meetings(MeetingKind.QUARTERLY_SECURITY)
     )
     register_evidence_rule("meeting.annual_review", _held_meetings(MeetingKind.ANNUAL_REVIEW))
+    from .evaluation_selectors import evaluation_evidence
+
+    register_evidence_rule("sharing.evaluation", evaluation_evidence)  # O13
 
 
 MANUAL_EVIDENCE_HINT = _("No automatic evidence rule yet: attach the evidence by hand.")

@@ -123,3 +123,8 @@ urlpatterns = [
     path("governance/agreements/new/", views_create.agreement_new, name="agreement-new"),
     path("governance/meetings/new/", views_create.meeting_new, name="meeting-new"),
 ]
+
+# The register of sharing media and the sharing evaluation (issue 19, points 3 and 4).
+from . import media_urls  # noqa: E402
+
+urlpatterns += media_urls.urlpatterns

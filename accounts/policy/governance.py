@@ -158,3 +158,85 @@ def _action_item_complete(user, item) -> bool:
     if not is_writer(user):
         return False
     return item.owner_id == user.pk or item.meeting.organiser_id == user.pk
+
+
+# --- the register of sharing media (三(四) 1 a1–a5) and the sharing evaluation (§7, O13) ------
+# Officers keep the register and decide use requests; the custodian records checks, receives
+# returns and starts a handover; the two parties of a handover confirm it (the service checks
+# which of them is asking).
+@rule("governance.medium.create", message=_("Only compliance officers may register media."))
+@rule("governance.medium.change", message=_("Only compliance officers may edit the register."))
+@rule(
+    "governance.medium.dispose",
+    message=_("Only a compliance officer may dispose of a medium."),
+)
+@rule(
+    "governance.medium.use_decide",
+    message=_("Only a compliance officer may decide on a request to use a medium."),
+)
+@rule(
+    "governance.evaluation.create",
+    message=_("Only compliance officers may start a sharing evaluation."),
+)
+@rule(
+    "governance.evaluation.team",
+    message=_("Only compliance officers may form the evaluation team."),
+)
+@rule(
+    "governance.evaluation.approve",
+    message=_("Only a compliance officer on the management layer may approve."),
+)
+@rule(
+    "governance.evaluation.send",
+    message=_("Only a compliance officer may send the evaluation report."),
+)
+def _media_and_evaluation_officer(user, obj=None) -> bool:
+    return has_any(user, OFFICERS)
+
+
+_CUSTODIAN = _("Only the custodian of the medium or a compliance officer may do this.")
+
+
+@rule("governance.medium.check", message=_CUSTODIAN, needs_object=True)
+@rule("governance.medium.handover", message=_CUSTODIAN, needs_object=True)
+def _medium_custodian(user, medium) -> bool:
+    return has_any(user, OFFICERS) or (is_writer(user) and medium.custodian_id == user.pk)
+
+
+@rule("governance.medium.use_return", message=_CUSTODIAN, needs_object=True)
+def _medium_return(user, request) -> bool:
+    return has_any(user, OFFICERS) or (is_writer(user) and request.medium.custodian_id == user.pk)
+
+
+@rule("governance.medium.use_request", message=_("No such record, or you may not use it."))
+def _medium_use_request(user, medium=None) -> bool:
+    return is_writer(user) and (medium is None or can_see(user, medium))
+
+
+@rule(
+    "governance.medium.handover_confirm",
+    message=_("Only the two parties of the handover confirm it."),
+    needs_object=True,
+)
+def _medium_handover_party(user, handover) -> bool:
+    if not is_writer(user):
+        return False
+    return has_any(user, OFFICERS) or user.pk in (handover.from_user_id, handover.to_user_id)
+
+
+@rule(
+    "governance.evaluation.change",
+    message=_("Only the evaluation's execution layer or a compliance officer may do this."),
+    needs_object=True,
+)
+def _evaluation_executor(user, evaluation) -> bool:
+    return has_any(user, OFFICERS) or (is_writer(user) and user.pk in evaluation.executor_ids)
+
+
+@rule(
+    "governance.evaluation.monitor",
+    message=_("Only members of the evaluation team may record its monitoring."),
+    needs_object=True,
+)
+def _evaluation_member(user, evaluation) -> bool:
+    return has_any(user, OFFICERS) or (is_writer(user) and user.pk in evaluation.member_ids())

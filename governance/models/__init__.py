@@ -31,12 +31,27 @@ from .contacts import (
     ContactRoleAssignment,
     ContactRoleAssignmentQuerySet,
 )
+from .evaluation import (
+    EvaluationMeasure,
+    EvaluationMonitorEntry,
+    EvaluationRecipient,
+    EvaluationScopeItem,
+    EvaluationTeamMember,
+    SharingEvaluation,
+)
 from .ledger import (
     ExchangeSystem,
     LedgerBatch,
     LedgerEvent,
     LedgerUsageDaily,
     Mismatch,
+)
+from .media import (
+    MEDIUM_DOCUMENT_KINDS,
+    MediumCheck,
+    MediumHandover,
+    MediumUseRequest,
+    SharingMedium,
 )
 from .meetings import (
     ActionItem,
@@ -121,4 +136,15 @@ __all__ = [
     "ObligationEvidence",
     "ObligationPeriod",
     "evidence_file_path",
+    "EvaluationMeasure",
+    "EvaluationMonitorEntry",
+    "EvaluationRecipient",
+    "EvaluationScopeItem",
+    "EvaluationTeamMember",
+    "SharingEvaluation",
+    "MEDIUM_DOCUMENT_KINDS",
+    "MediumCheck",
+    "MediumHandover",
+    "MediumUseRequest",
+    "SharingMedium",
 ]

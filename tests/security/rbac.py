@@ -174,6 +174,57 @@ ARGS = {
         "pk": d.pk("governance.Meeting"),
         "item_pk": d.pk("governance.ActionItem"),
     },
+    # sharing media and evaluations (issue 19)
+    "governance:medium-detail": lambda d: {"pk": d.pk("governance.SharingMedium")},
+    "governance:api-medium-detail": lambda d: {"pk": d.pk("governance.SharingMedium")},
+    "governance:evaluation-detail": lambda d: {"pk": d.pk("governance.SharingEvaluation")},
+    "governance:api-evaluation-detail": lambda d: {"pk": d.pk("governance.SharingEvaluation")},
+    **{
+        f"governance:medium-{action}": lambda d: {"pk": d.pk("governance.SharingMedium")}
+        for action in ("liability", "check", "use-request", "handover", "dispose")
+    },
+    **{
+        f"governance:medium-use-{action}": lambda d: {
+            "pk": d.pk("governance.SharingMedium"),
+            "request_pk": d.pk("governance.MediumUseRequest"),
+        }
+        for action in ("approve", "refuse", "return")
+    },
+    **{
+        f"governance:medium-handover-{action}": lambda d: {
+            "pk": d.pk("governance.SharingMedium"),
+            "handover_pk": d.pk("governance.MediumHandover"),
+        }
+        for action in ("confirm", "decline")
+    },
+    **{
+        f"governance:evaluation-{action}": lambda d: {"pk": d.pk("governance.SharingEvaluation")}
+        for action in (
+            "update",
+            "member-add",
+            "prefill",
+            "scope-add",
+            "measure-add",
+            "plan-submit",
+            "plan-approve",
+            "plan-return",
+            "monitor",
+            "finish",
+            "report-save",
+            "report-submit",
+            "report-approve",
+            "report-return",
+            "send",
+        )
+    },
+    "governance:evaluation-member-remove": lambda d: {
+        "pk": d.pk("governance.SharingEvaluation"),
+        "member_pk": d.pk("governance.EvaluationTeamMember"),
+    },
+    "governance:evaluation-observe": lambda d: {
+        "pk": d.pk("governance.SharingEvaluation"),
+        "item_pk": d.pk("governance.EvaluationScopeItem"),
+    },
     "governance:meeting-detail": lambda d: {"pk": d.pk("governance.Meeting")},
     "governance:meeting-ics": lambda d: {"pk": d.pk("governance.Meeting")},
     "governance:api-counterparty-detail": lambda d: {"pk": d.pk("governance.Counterparty")},

@@ -52,6 +52,10 @@ ADMIN_MODELS = {
     "governance.obligation": {"officer": "vac", "auditor": "v", "admin": "vac"},
     "governance.obligationperiod": {"officer": "v", "auditor": "v", "admin": "v"},
     "governance.sharinglogentry": {"officer": "v", "auditor": "v", "admin": "v"},
+    # The media register and the evaluations are read in the admin; their workflows (both
+    # confirmations, a witness, management approval) run on the pages through the services.
+    "governance.sharingmedium": {"officer": "v", "auditor": "v", "admin": "v"},
+    "governance.sharingevaluation": {"officer": "v", "auditor": "v", "admin": "v"},
     "governance.sharingregistration": {"officer": "v", "auditor": "v", "admin": "v"},
     "incidents.concern": {"officer": "v", "auditor": "v", "admin": "v"},
     "incidents.evidence": {"officer": "v", "auditor": "v", "admin": "v"},
@@ -88,6 +92,47 @@ ADMIN_MODELS = {
 NOT_GETTABLE: dict[str, str] = {}
 
 MATRIX = {
+    # Sharing media (issue 19, 3): everyone signed in lists what they may see (handlers and
+    # firm-wide roles the whole register; others the media they keep, asked for or take over);
+    # the matrix medium is kept by the handler persona. Evaluations (19, 4): firm-wide roles and
+    # the team (the handler persona is on the matrix evaluation's execution layer).
+    "governance:medium-list": row(302, 200, 200, 200, 200, 200, 200),
+    "governance:medium-detail": row(302, 404, 404, 200, 200, 200, 200),
+    "governance:evaluation-list": row(302, 200, 200, 200, 200, 200, 200),
+    "governance:evaluation-detail": row(302, 404, 404, 200, 200, 200, 200),
+    "governance:api-medium-list": row(403, 200, 200, 200, 200, 200, 200),
+    "governance:api-medium-detail": row(403, 404, 404, 200, 200, 200, 200),
+    "governance:api-evaluation-list": row(403, 200, 200, 200, 200, 200, 200),
+    "governance:api-evaluation-detail": row(403, 404, 404, 200, 200, 200, 200),
+    "governance:medium-create": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-liability": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-check": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-use-request": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-use-approve": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-use-refuse": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-use-return": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-handover": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-handover-confirm": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-handover-decline": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:medium-dispose": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-create": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-update": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-member-add": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-member-remove": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-prefill": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-scope-add": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-observe": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-measure-add": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-plan-submit": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-plan-approve": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-plan-return": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-monitor": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-finish": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-report-save": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-report-submit": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-report-approve": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-report-return": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:evaluation-send": row(302, 405, 405, 405, 405, 405, 405),
     "admin:app_list": row(302, 302, 302, 302, 200, 200, 200),
     # Only administrators set other people's passwords.
     "admin:auth_user_password_change": row(302, 302, 302, 302, 403, 403, 200),

@@ -213,6 +213,50 @@ WRITES: dict[str, dict] = {
     "governance:meeting-attachment": {"POST": OFFICERS},
     "governance:meeting-invite": {"POST": OFFICERS},
     "governance:meeting-minutes-approve": {"POST": OFFICERS},
+    # sharing media (issue 19, 3): officers keep the register and decide loans; the custodian
+    # (the handler persona keeps the matrix medium) checks it, takes returns and starts a
+    # handover; the two parties of a handover confirm it (the handler persona hands over the
+    # demo drive); handlers see the register and may ask to use a medium.
+    "governance:medium-list": READ_ONLY,
+    "governance:medium-detail": READ_ONLY,
+    "governance:medium-create": {"POST": OFFICERS},
+    "governance:medium-liability": {"POST": OFFICERS},
+    "governance:medium-check": {"POST": TEAM},
+    "governance:medium-use-request": {"POST": HANDLERS},
+    "governance:medium-use-approve": {"POST": OFFICERS},
+    "governance:medium-use-refuse": {"POST": OFFICERS},
+    "governance:medium-use-return": {"POST": TEAM},
+    "governance:medium-handover": {"POST": TEAM},
+    "governance:medium-handover-confirm": {"POST": TEAM},
+    "governance:medium-handover-decline": {"POST": TEAM},
+    "governance:medium-dispose": {"POST": OFFICERS},
+    "governance:api-medium-list": READ_ONLY,
+    "governance:api-medium-detail": READ_ONLY,
+    # sharing evaluations (issue 19, 4): officers start them, form the team, approve (on the
+    # management layer) and send the report; the execution layer (the handler persona on the
+    # matrix evaluation) prepares the plan and the report; team members record monitoring.
+    "governance:evaluation-list": READ_ONLY,
+    "governance:evaluation-detail": READ_ONLY,
+    "governance:evaluation-create": {"POST": OFFICERS},
+    "governance:evaluation-update": {"POST": TEAM},
+    "governance:evaluation-member-add": {"POST": OFFICERS},
+    "governance:evaluation-member-remove": {"POST": OFFICERS},
+    "governance:evaluation-prefill": {"POST": TEAM},
+    "governance:evaluation-scope-add": {"POST": TEAM},
+    "governance:evaluation-observe": {"POST": TEAM},
+    "governance:evaluation-measure-add": {"POST": TEAM},
+    "governance:evaluation-plan-submit": {"POST": TEAM},
+    "governance:evaluation-plan-approve": {"POST": OFFICERS},
+    "governance:evaluation-plan-return": {"POST": OFFICERS},
+    "governance:evaluation-monitor": {"POST": TEAM},
+    "governance:evaluation-finish": {"POST": TEAM},
+    "governance:evaluation-report-save": {"POST": TEAM},
+    "governance:evaluation-report-submit": {"POST": TEAM},
+    "governance:evaluation-report-approve": {"POST": OFFICERS},
+    "governance:evaluation-report-return": {"POST": OFFICERS},
+    "governance:evaluation-send": {"POST": OFFICERS},
+    "governance:api-evaluation-list": READ_ONLY,
+    "governance:api-evaluation-detail": READ_ONLY,
     # governance API
     "governance:api-root": READ_ONLY,
     "governance:api-counterparty-list": {"POST": OFFICERS},
@@ -422,6 +466,20 @@ def _drill(d):
 
 # Path parameters that differ from the GET matrix's (rbac.ARGS) for a write, or per variant.
 WRITE_ARGS = {
+    **{
+        f"governance:medium-use-{action}": lambda d: {
+            "pk": d.medium_request.medium_id,
+            "request_pk": d.medium_request.pk,
+        }
+        for action in ("approve", "refuse", "return")
+    },
+    **{
+        f"governance:medium-handover-{action}": lambda d: {
+            "pk": d.medium_handover.medium_id,
+            "handover_pk": d.medium_handover.pk,
+        }
+        for action in ("confirm", "decline")
+    },
     "governance:registration-approve": lambda d: {"pk": d.registration.pk},
     "governance:registration-refuse": lambda d: {"pk": d.registration.pk},
     "governance:api-registration-detail": lambda d: {"pk": d.registration.pk},
@@ -530,6 +588,65 @@ BODIES = {
         "duration_minutes": 60,
         "organiser": d.personas["officer"].pk,
     },
+    ("governance:medium-create", "POST"): lambda d: {
+        "name": "矩阵介质",
+        "kind": "optical",
+        "custodian": d.users["handler"].pk,
+        "ownership": "firm",
+        "area": "controlled",
+        "max_level": 2,
+        "check_interval_days": 90,
+        "backup_note": "矩阵备份",
+    },
+    ("governance:medium-liability", "POST"): lambda d: {"file": _pdf()},
+    ("governance:medium-check", "POST"): lambda d: {"checked_on": _date(0), "result": "passed"},
+    ("governance:medium-use-request", "POST"): lambda d: {
+        "purpose": "矩阵",
+        "items": [d.catalogue_item.pk],
+        "needed_from": _date(0),
+        "return_by": _date(1),
+    },
+    ("governance:medium-use-approve", "POST"): COMMENT,
+    ("governance:medium-use-refuse", "POST"): COMMENT,
+    ("governance:medium-handover", "POST"): lambda d: {
+        "to_user": d.users["handler2"].pk,
+        "reason": "矩阵",
+    },
+    ("governance:medium-handover-decline", "POST"): COMMENT,
+    ("governance:medium-dispose", "POST"): lambda d: {
+        "method": "粉碎",
+        "witness": d.users["compliance2"].pk,
+        "disposed_on": _date(0),
+        "certificate": _pdf(),
+    },
+    ("governance:evaluation-create", "POST"): lambda d: {
+        "title": "矩阵评估",
+        "period_start": _date(-30),
+        "period_end": _date(0),
+    },
+    ("governance:evaluation-update", "POST"): lambda d: {
+        "title": "矩阵评估",
+        "period_start": _date(-30),
+        "period_end": _date(0),
+    },
+    ("governance:evaluation-member-add", "POST"): lambda d: {
+        "user": d.users["staff2"].pk,
+        "layer": "execution",
+    },
+    ("governance:evaluation-scope-add", "POST"): {"category": "矩阵", "source": "矩阵"},
+    ("governance:evaluation-measure-add", "POST"): lambda d: {
+        "name": "矩阵",
+        "method": "矩阵",
+        "risks": "矩阵",
+        "rollback": "矩阵",
+        "contingency": "矩阵",
+        "supervision": "矩阵",
+        "supervisor": d.users["compliance"].pk,
+    },
+    ("governance:evaluation-plan-approve", "POST"): COMMENT,
+    ("governance:evaluation-plan-return", "POST"): COMMENT,
+    ("governance:evaluation-report-return", "POST"): COMMENT,
+    ("governance:evaluation-monitor", "POST"): {"kind": "progress", "note": "矩阵"},
     ("governance:period-detail", "POST"): lambda d: {
         "description": "矩阵",
         "evidence_on": _date(0),
@@ -680,4 +797,38 @@ def add_write_objects(d):
         .order_by("pk")
         .first()
     )
+    # A catalogue item and a loan waiting for an officer (the handler persona asks to use the
+    # matrix medium), and the demo's handover awaiting its receiver.
+    from governance.models import CatalogueItem, CatalogueVersion, MediumHandover, SharingMedium
+    from governance.services import media as media_services
+
+    d.catalogue_item = CatalogueItem.objects.filter(data_level=1).order_by("pk").first()
+    if d.catalogue_item is None:
+        number = (
+            CatalogueVersion.objects.order_by("-number").values_list("number", flat=True).first()
+            or 0
+        ) + 1
+        version = CatalogueVersion.objects.create(
+            number=number, title="矩阵目录", created_by=d.users["compliance"]
+        )
+        d.catalogue_item = CatalogueItem.objects.create(
+            version=version,
+            code="MATRIX1",
+            name_zh="矩阵数据项",
+            definition="矩阵",
+            data_type="text",
+            business_category="矩阵",
+            data_level=1,
+            sharing_tier="public",
+        )
+    medium = SharingMedium.objects.order_by("pk").first()
+    d.medium_request = media_services.medium_use_request(
+        medium=medium,
+        actor=d.users["handler"],
+        purpose="权限矩阵",
+        items=[d.catalogue_item],
+        needed_from=timezone.localdate(),
+        return_by=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    d.medium_handover = MediumHandover.objects.filter(state="pending").order_by("pk").first()
     return d
