@@ -113,6 +113,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
 ]
+# Directory sign-in (LDAP / Active Directory) when LDAP_SERVER_URI is set: replaces the backends
+# above with axes, the directory and break-glass local accounts (docs/directory-sign-in.md).
+if env.str("LDAP_SERVER_URI", default=""):
+    import os
+
+    from config.directory import ldap_settings
+
+    vars().update(ldap_settings(os.environ))
 # Sessions: Django's cached_db store (read from the cache, written through to the database).
 # The cache is Redis (django-redis) when CACHE_URL is set, otherwise this process's memory.
 CACHE_URL = env.str("CACHE_URL", default="")
