@@ -1,7 +1,21 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
 
 @login_required
 def home(request):
     return render(request, "core/home.html")
+
+
+@require_GET
+def metrics(request):
+    """Prometheus scrape (core.metrics): for the monitoring network or the bearer of its token."""
+    from . import metrics as ops
+
+    if not ops.metrics_allowed(request):
+        return HttpResponseForbidden(_("Metrics are for the monitoring system only."))
+    return HttpResponse(ops.render(), content_type=CONTENT_TYPE_LATEST)

@@ -168,6 +168,8 @@ MATRIX = {
     "file-download": row(302, 404, 404, 200, 200, 200, 200),
     "health": row(200, 200, 200, 200, 200, 200, 200),
     "home": row(302, 200, 200, 200, 200, 200, 200),
+    # Prometheus scrape: by address (the test client is 127.0.0.1, allowed by default) or token.
+    "metrics": row(200, 200, 200, 200, 200, 200, 200),
     # The incident page's action forms (GET, opened on demand): for those who work cases.
     "incidents:action-form": row(302, 403, 403, 200, 200, 403, 200),
     "incidents:row-action-form": row(302, 403, 403, 200, 200, 403, 200),

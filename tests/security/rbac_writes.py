@@ -138,6 +138,7 @@ WRITES: dict[str, dict] = {
     # core, sign-in, language
     "home": READ_ONLY,
     "health": READ_ONLY,
+    "metrics": READ_ONLY,  # Prometheus scrape (GET only)
     "login": {"POST": EVERYONE},
     "logout": {"POST": EVERYONE},
     "set_language": {"POST": EVERYONE},
