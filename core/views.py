@@ -19,3 +19,19 @@ def metrics(request):
     if not ops.metrics_allowed(request):
         return HttpResponseForbidden(_("Metrics are for the monitoring system only."))
     return HttpResponse(ops.render(), content_type=CONTENT_TYPE_LATEST)
+
+
+@login_required
+@require_GET
+def search(request):
+    """The one search box (core.search): each app's sources, filtered by the visibility rule."""
+    from . import search as registry
+
+    query = registry.clean_query(request.GET.get("q", ""))
+    too_short = 0 < len(query) < registry.MIN_QUERY
+    sections = registry.search(request.user, query) if query and not too_short else []
+    return render(
+        request,
+        "core/search.html",
+        {"search_query": query, "sections": sections, "too_short": too_short},
+    )

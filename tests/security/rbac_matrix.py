@@ -170,6 +170,8 @@ MATRIX = {
     "home": row(302, 200, 200, 200, 200, 200, 200),
     # Prometheus scrape: by address (the test client is 127.0.0.1, allowed by default) or token.
     "metrics": row(200, 200, 200, 200, 200, 200, 200),
+    # One search box: every signed-in user; each sees only what the visibility rule allows.
+    "search": row(302, 200, 200, 200, 200, 200, 200),
     # The incident page's action forms (GET, opened on demand): for those who work cases.
     "incidents:action-form": row(302, 403, 403, 200, 200, 403, 200),
     "incidents:row-action-form": row(302, 403, 403, 200, 200, 403, 200),

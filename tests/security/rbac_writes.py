@@ -139,6 +139,7 @@ WRITES: dict[str, dict] = {
     "home": READ_ONLY,
     "health": READ_ONLY,
     "metrics": READ_ONLY,  # Prometheus scrape (GET only)
+    "search": READ_ONLY,
     "login": {"POST": EVERYONE},
     "logout": {"POST": EVERYONE},
     "set_language": {"POST": EVERYONE},
