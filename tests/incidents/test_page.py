@@ -111,7 +111,7 @@ def test_without_script_a_form_opens_as_a_page(client_for, handler, worked_case)
     client = client_for(handler)
     resp = client.get(f"/incidents/{worked_case.pk}/forms/timeline/")
     html = resp.content.decode()
-    assert resp.status_code == 200 and 'class="topbar"' in html
+    assert resp.status_code == 200 and 'id="main"' in html
     assert worked_case.reference in html and 'name="text"' in html
     assert f'action="/incidents/{worked_case.pk}/timeline/"' in html
 
