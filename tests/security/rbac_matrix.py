@@ -276,6 +276,7 @@ MATRIX = {
     "reporting:intel-promote": row(302, 405, 405, 405, 405, 405, 405),
     "reporting:metrics": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:metrics-export": row(302, 403, 403, 200, 200, 200, 200),
+    "reporting:case-metrics-export": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:notice-create": row(302, 403, 403, 403, 200, 403, 200),
     "reporting:notice-detail": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:notice-list": row(302, 403, 403, 200, 200, 200, 200),

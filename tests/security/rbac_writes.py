@@ -332,6 +332,7 @@ WRITES: dict[str, dict] = {
     "reporting:intel-list": READ_ONLY,
     "reporting:metrics": READ_ONLY,
     "reporting:metrics-export": READ_ONLY,
+    "reporting:case-metrics-export": READ_ONLY,
     "reporting:report-edit": {"POST": TEAM},
     "reporting:report-submit": {"POST": TEAM},
     "reporting:report-action": {
