@@ -7,6 +7,11 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
+        from core import metrics as ops
+
+        from . import ops_metrics
+
+        ops.register("audit-chain", ops_metrics.chain)
         from django.apps import apps
 
         from accounts.policy import FIRM_WIDE

@@ -31,6 +31,8 @@ URL_APPS = {
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", security_views.health, name="health"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("search/", core_views.search, name="search"),
     path(
         "files/<str:model>/<int:pk>/<str:field>/",
         security_views.file_download,

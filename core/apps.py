@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from . import metrics, ops_metrics
+
+        metrics.register("liveness", ops_metrics.liveness)
         from .api import install_serializer_defaults
 
         install_serializer_defaults()

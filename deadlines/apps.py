@@ -7,6 +7,11 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self):
+        from core import metrics as ops
+
+        from . import ops_metrics
+
+        ops.register("deadline-sweep", ops_metrics.sweep)
         from accounts.policy import FIRM_WIDE
         from audit.registry import register_app
         from core.navigation import NavItem, register

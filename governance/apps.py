@@ -7,6 +7,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
+        from core import search as search_registry
+
+        from . import search
+
+        for source in search.SOURCES:
+            search_registry.register(source)
         from accounts.policy import ANY_ROLE, FIRM_WIDE, HANDLERS
         from audit.registry import register_app
         from core.navigation import NavItem, register

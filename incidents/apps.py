@@ -7,6 +7,12 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
+        from core import search as search_registry
+
+        from . import search
+
+        for source in search.SOURCES:
+            search_registry.register(source)
         from accounts.roles import Role
         from audit.registry import register_app
         from core.navigation import NavItem, register

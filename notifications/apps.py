@@ -7,6 +7,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from core import metrics as ops
+
+        from . import ops_metrics
+
+        ops.register("outbox", ops_metrics.outbox)
         from audit.registry import register_app
         from core.navigation import NavItem, register
 

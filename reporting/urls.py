@@ -26,4 +26,5 @@ urlpatterns = [
     path("reporting/intelligence/<int:pk>/promote/", views.intel_promote, name="intel-promote"),
     path("reporting/metrics/", views.metrics, name="metrics"),
     path("reporting/metrics.xlsx", views.metrics_export, name="metrics-export"),
+    path("reporting/case-metrics.xlsx", views.case_metrics_export, name="case-metrics-export"),
 ]

@@ -409,7 +409,36 @@ def _year(request):
 def metrics(request):
     year = _year(request)
     rows = selectors.report_metrics(user=request.user, year=year)
-    return render(request, "reporting/metrics.html", {"rows": rows, "year": year})
+    context = {"rows": rows, "year": year, **case_metrics_context(request, year)}
+    return render(request, "reporting/metrics.html", context)
+
+
+def case_metrics_context(request, year: int) -> dict:
+    """Case metrics (reporting.metrics) for the dashboard: figures and chart options."""
+    from . import metrics as case_metrics
+
+    figures = case_metrics.case_metrics(
+        user=request.user, year=year, by=request.GET.get("by", "month")
+    )
+    return {"case": figures, "case_charts": case_metrics.chart_options(figures)}
+
+
+@login_required
+@gate("reporting.read")
+def case_metrics_export(request):
+    from . import metrics as case_metrics
+
+    year = _year(request)
+    by = request.GET.get("by", "month")
+    figures = case_metrics.case_metrics(user=request.user, year=year, by=by)
+    response = HttpResponse(
+        case_metrics.workbook(figures),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="case-metrics-{year}-{figures.by}.xlsx"'
+    )
+    return response
 
 
 @login_required

@@ -53,6 +53,21 @@ ensure_chromium() {
   return 1
 }
 
+# Directory sign-in tests (tests/accounts/test_ldap.py) start Debian's OpenLDAP server (slapd) on a
+# free port; python-ldap builds against libldap2-dev/libsasl2-dev. Installed with apt-get when
+# missing and possible; the tests skip with the reason otherwise.
+ensure_slapd() {
+  [ -x /usr/sbin/slapd ] && [ -f /usr/include/ldap.h ] && return 0
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's slapd for the directory sign-in tests..."
+    local pkgs="slapd ldap-utils libldap2-dev libsasl2-dev"
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs >/dev/null 2>&1 ||
+      (apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $pkgs >/dev/null 2>&1)) && return 0
+  fi
+  echo "WARNING: /usr/sbin/slapd missing; the directory sign-in tests will be skipped." >&2
+  return 1
+}
+
 # Front-end packages (Bootstrap, bootstrap-icons, ECharts; versions in package.json) are fetched
 # from the npm registry into node_modules/ (never committed) and served as static files from
 # there (config/settings/base.py: STATICFILES_DIRS). No CDN at run time, no build step.

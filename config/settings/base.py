@@ -3,6 +3,7 @@ a malformed value is an error at start-up, never a silent default."""
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -122,6 +123,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
 ]
+# Directory sign-in (LDAP / Active Directory) when LDAP_SERVER_URI is set: replaces the backends
+# above with axes, the directory and break-glass local accounts (docs/directory-sign-in.md).
+if env.str("LDAP_SERVER_URI", default=""):
+    import os
+
+    from config.directory import ldap_settings
+
+    vars().update(ldap_settings(os.environ))
 # Sessions: Django's cached_db store (read from the cache, written through to the database).
 # The cache is Redis (django-redis) when CACHE_URL is set, otherwise this process's memory.
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -311,12 +320,29 @@ MIGRATION_MODULES = {"auditlog": None}
 
 SITE_NAME = env.str("SITE_NAME", default="")
 
-LOGGING = {
+# LOG_FORMAT=json writes one JSON object per line (python-json-logger); production's default.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise environ.ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# Prometheus scrape at /metrics (core.metrics): from these networks, or with this bearer token.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Security hardening (docs/security.md) ---------------------------------------------------
 # Login lockout (django-axes): 5 failures for one username from one IP lock that pair for 30 min.

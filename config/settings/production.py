@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHE_URL, DATABASES, env
+from .base import CACHE_URL, DATABASES, LOGGING, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -38,6 +38,13 @@ X_FRAME_OPTIONS = "DENY"
 TWO_FACTOR_REQUIRED_ROLES = env.list(
     "TWO_FACTOR_REQUIRED_ROLES", default=["compliance_officer", "administrator", "auditor"]
 )
+# One JSON object per log line for the log collector (LOG_FORMAT=text to read them by eye).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+else:
+    LOGGING["handlers"]["console"].pop("formatter", None)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -219,6 +219,10 @@ MATRIX = {
     "file-download": row(302, 404, 404, 200, 200, 200, 200),
     "health": row(200, 200, 200, 200, 200, 200, 200),
     "home": row(302, 200, 200, 200, 200, 200, 200),
+    # Prometheus scrape: by address (the test client is 127.0.0.1, allowed by default) or token.
+    "metrics": row(200, 200, 200, 200, 200, 200, 200),
+    # One search box: every signed-in user; each sees only what the visibility rule allows.
+    "search": row(302, 200, 200, 200, 200, 200, 200),
     # The incident page's action forms (GET, opened on demand): for those who work cases.
     "incidents:action-form": row(302, 403, 403, 200, 200, 403, 200),
     "incidents:row-action-form": row(302, 403, 403, 200, 200, 403, 200),
@@ -323,6 +327,7 @@ MATRIX = {
     "reporting:intel-promote": row(302, 405, 405, 405, 405, 405, 405),
     "reporting:metrics": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:metrics-export": row(302, 403, 403, 200, 200, 200, 200),
+    "reporting:case-metrics-export": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:notice-create": row(302, 403, 403, 403, 200, 403, 200),
     "reporting:notice-detail": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:notice-list": row(302, 403, 403, 200, 200, 200, 200),

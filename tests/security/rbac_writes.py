@@ -138,6 +138,8 @@ WRITES: dict[str, dict] = {
     # core, sign-in, language
     "home": READ_ONLY,
     "health": READ_ONLY,
+    "metrics": READ_ONLY,  # Prometheus scrape (GET only)
+    "search": READ_ONLY,
     "login": {"POST": EVERYONE},
     "logout": {"POST": EVERYONE},
     "set_language": {"POST": EVERYONE},
@@ -377,6 +379,7 @@ WRITES: dict[str, dict] = {
     "reporting:intel-list": READ_ONLY,
     "reporting:metrics": READ_ONLY,
     "reporting:metrics-export": READ_ONLY,
+    "reporting:case-metrics-export": READ_ONLY,
     "reporting:report-edit": {"POST": TEAM},
     "reporting:report-submit": {"POST": TEAM},
     "reporting:report-action": {

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from audit.chain import verify_chain
 from audit.models import AuditEntry
+from audit.ops_metrics import record_verification
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, chunk_size, **options):
         result = verify_chain(AuditEntry.objects.all(), chunk_size=chunk_size)
         broken = result.broken
+        record_verification(ok=broken is None)  # /metrics: ir_audit_chain_*
         if broken is None:
             self.stdout.write(
                 self.style.SUCCESS(
