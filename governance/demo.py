@@ -23,7 +23,6 @@ from .models import (
     MeetingKind,
     MeetingSchedule,
     Obligation,
-    ObligationPeriod,
 )
 
 COUNTERPARTIES = [
