@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import visible_to
 from core.uploads import UploadValidator
@@ -87,8 +88,13 @@ class SharingLogFilterForm(forms.Form):
     sharing_tier = forms.ChoiceField(
         label=_("Sharing tier"), choices=[("", "—"), *SharingTier.choices], required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    # "From"/"To" alone are a change's old and new values (原值/新值) in the audit catalogue
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=DateInput
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=DateInput
+    )
     bulk = forms.NullBooleanField(
         label=_("Bulk one-time"),
         required=False,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
@@ -79,7 +80,8 @@ class AppliesWhen(models.TextChoices):
 
 
 class OffsetUnit(models.TextChoices):
-    MINUTES = "minutes", _("minutes")
+    # "minutes" alone is the meeting's minutes (会议纪要) in governance's catalogue
+    MINUTES = "minutes", pgettext_lazy("time unit", "minutes")
     HOURS = "hours", _("hours")
     CALENDAR_DAYS = "calendar_days", _("calendar days")
     WORKING_DAYS = "working_days", _("working days")

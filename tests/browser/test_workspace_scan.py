@@ -105,7 +105,7 @@ OWNED_ELSEWHERE = {
 }
 
 
-def report(problems: list[tuple[str, str]]):
+def judge(problems: list[tuple[str, str]]):
     """Fail on what this branch owns; xfail, naming the owner, when only others' pages fail."""
     mine = [text for path, text in problems if path not in OWNED_ELSEWHERE]
     theirs = [
@@ -175,7 +175,7 @@ def test_every_menu_page_of_every_role_answers_200_in_chinese(page, demo):
             words = english_words(page.inner_text("body"))
             if words:
                 problems.append((href, f"{role} {href} ({label}): English {words}"))
-    report(problems)
+    judge(problems)
 
 
 def first_link(page, path: str, pattern: str) -> str:
@@ -219,7 +219,7 @@ def test_main_pages_have_no_serious_accessibility_violation(page, demo):
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     problems += [("/accounts/login/", f"signed out: {v}") for v in serious_violations(page)]
-    report(problems)
+    judge(problems)
 
 
 def test_on_a_phone_the_menu_opens_off_canvas(page, demo):

@@ -2,6 +2,7 @@
 catalogue says "分钟" for "Minutes", "任务名" for "Name" and "描述" for "Description"."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -46,3 +47,17 @@ def test_plan_tables_say_name(client_for, officer):
     body = client_for(officer).get(f"/training/plans/{plan.pk}/").content.decode()
     assert "<th>名称</th>" in body or ">名称</th>" in body
     assert "任务名" not in body
+
+
+def test_a_word_with_two_meanings_reads_right_on_each_page(client_for, officer):
+    """Django merges every catalogue into one: a msgid two apps translate differently needs a
+    context. The sharing log's date range is not an audit change's old and new value, and the
+    reporting rules' time unit is not the meeting's minutes."""
+    from reporting.models import OffsetUnit
+
+    body = client_for(officer).get("/governance/sharing-log/").content.decode()
+    assert re.search(r'for="id_date_from" class="form-label">\s*自\s*</label>', body)
+    assert re.search(r'for="id_date_to" class="form-label">\s*至\s*</label>', body)
+    assert "原值" not in body and "新值" not in body
+    with translation.override("zh-hans"):
+        assert str(OffsetUnit.MINUTES.label) == "分钟"

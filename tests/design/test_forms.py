@@ -36,3 +36,11 @@ def test_empty_choice_reads_choose_not_dashes():
     html = render("{{ form }}", IncidentLikeForm())
     assert "---------" not in html
     assert "— 请选择 —" in html
+
+
+def test_sharing_log_is_a_sortable_paginated_table(client_for, officer):
+    """django-tables2 with the Bootstrap 5 template: sortable headers, in Chinese."""
+    html = client_for(officer).get("/governance/sharing-log/").content.decode()
+    assert "table-responsive" in html and "?sort=" in html
+    assert "记录时间" in html
+    assert "暂无记录" in html  # the empty state says what fills it
