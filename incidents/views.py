@@ -16,6 +16,7 @@ from accounts import policy
 from core import pages
 from core.errors import ApplicationError
 from core.labels import choice_labels
+from core.templatetags import ui
 
 from . import clocks, forms, page_forms, selectors, services
 from .models import (
@@ -55,6 +56,10 @@ def incident_list(request):
     for i in page:
         i.category_label = categories.get(i.category, i.category)
         i.status_label = statuses.get(i.status, i.status)
+        # The design system's badge colours, written inline (an inclusion tag per cell costs
+        # a template render per row).
+        i.status_tone = ui.STATUS_TONES.get(i.status, "secondary")
+        i.grade_tone = ui.GRADE_TONES.get(i.grade, "secondary")
     filter_query = "".join(f"{urlencode({k: v})}&" for k, v in filters.items() if v)
     columns = [
         (key, label, sort == key, sort == f"-{key}", "-" + key if sort == key else key)
