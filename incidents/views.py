@@ -17,7 +17,7 @@ from core import pages
 from core.errors import ApplicationError
 from core.labels import choice_labels
 
-from . import forms, page_forms, selectors, services
+from . import bulk, forms, page_forms, selectors, services
 from .models import (
     Concern,
     Evidence,
@@ -63,6 +63,7 @@ def incident_list(request):
         "categories": categories.items(),
         "assignees": selectors.people_choices()["handlers"],
         "can_work": policy.allows(request.user, "incidents.case.work"),
+        "bulk_moves": [(v, label) for v, (_s, label) in bulk.STATUS_MOVES.items()],
     }
     return render(request, "incidents/list.html", ctx)
 

@@ -211,6 +211,13 @@ MATRIX = {
     "incidents:rectification-add": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:task-add": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:task-state": row(302, 405, 405, 405, 405, 405, 405),
+    # Bulk actions (POST only): each item is asked of the policy inside (tests/incidents/test_bulk.py).
+    "incidents:bulk-assign": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-tag": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-status": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-export": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-task-assign": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-task-state": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:timeline-add": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:transition": row(302, 405, 405, 405, 405, 405, 405),
     "integrations:alert-detail": row(302, 404, 404, 404, 404, 404, 404),

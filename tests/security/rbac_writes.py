@@ -253,6 +253,14 @@ WRITES: dict[str, dict] = {
     "incidents:timeline-add": {"POST": TEAM},
     "incidents:task-add": {"POST": TEAM},
     "incidents:task-state": {"POST": TEAM},
+    # Bulk actions answer every signed-in user with a per-item result page (refusals listed per
+    # item, tests/incidents/test_bulk.py); the export holds only what the user may see.
+    "incidents:bulk-assign": {"POST": SIGNED_IN},
+    "incidents:bulk-tag": {"POST": SIGNED_IN},
+    "incidents:bulk-status": {"POST": SIGNED_IN},
+    "incidents:bulk-export": {"POST": SIGNED_IN},
+    "incidents:bulk-task-assign": {"POST": SIGNED_IN},
+    "incidents:bulk-task-state": {"POST": SIGNED_IN},
     "incidents:comment-add": {"POST": TEAM},
     "incidents:evidence-upload": {"POST": TEAM},
     "incidents:custody-add": {"POST": TEAM},
