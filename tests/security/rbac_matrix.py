@@ -284,6 +284,8 @@ MATRIX = {
     "reporting:metrics": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:metrics-export": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:case-metrics-export": row(302, 403, 403, 200, 200, 200, 200),
+    # The case dossier: whoever sees the case (the handler's team's incident).
+    "reporting:case-dossier": row(302, 404, 404, 200, 200, 200, 200),
     "reporting:notice-create": row(302, 403, 403, 403, 200, 403, 200),
     "reporting:notice-detail": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:notice-list": row(302, 403, 403, 200, 200, 200, 200),

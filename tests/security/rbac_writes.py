@@ -341,6 +341,7 @@ WRITES: dict[str, dict] = {
     "reporting:metrics": READ_ONLY,
     "reporting:metrics-export": READ_ONLY,
     "reporting:case-metrics-export": READ_ONLY,
+    "reporting:case-dossier": READ_ONLY,
     "reporting:report-edit": {"POST": TEAM},
     "reporting:report-submit": {"POST": TEAM},
     "reporting:report-action": {
