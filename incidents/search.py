@@ -57,7 +57,7 @@ def search_incidents(user, query: str, limit: int) -> list[Hit]:
         _incident_hit(
             incident,
             incident.search_rank,
-            incident.description if incident.search_rank == 2 else incident.title,
+            incident.description,
             query,
         )
         for incident in incidents

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import bulk_views, views
 
 app_name = "incidents"
 
 urlpatterns = [
     path("incidents/", views.incident_list, name="list"),
+    path("incidents/bulk/assign/", bulk_views.incidents_assign, name="bulk-assign"),
+    path("incidents/bulk/tag/", bulk_views.incidents_tag, name="bulk-tag"),
+    path("incidents/bulk/status/", bulk_views.incidents_status, name="bulk-status"),
+    path("incidents/bulk/export/", bulk_views.incidents_export, name="bulk-export"),
+    path("incidents/tasks/bulk/assign/", bulk_views.tasks_assign, name="bulk-task-assign"),
+    path("incidents/tasks/bulk/state/", bulk_views.tasks_state, name="bulk-task-state"),
     path("incidents/new/", views.incident_create, name="create"),
     path("incidents/<int:pk>/", views.incident_detail, name="detail"),
     path("incidents/<int:pk>/edit/", views.incident_edit, name="edit"),

@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from core.labels import choice_labels
 from core.templatetags import ui
 
-from . import clocks, forms, page_forms, selectors, services
+from . import bulk, clocks, forms, page_forms, selectors, services
 from .models import (
     Concern,
     Evidence,
@@ -84,6 +84,7 @@ def incident_list(request):
         "categories": categories.items(),
         "assignees": selectors.people_choices()["handlers"],
         "can_work": policy.allows(request.user, "incidents.case.work"),
+        "bulk_moves": [(v, label) for v, (_s, label) in bulk.STATUS_MOVES.items()],
     }
     return render(request, "incidents/list.html", ctx)
 

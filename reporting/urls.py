@@ -26,5 +26,6 @@ urlpatterns = [
     path("reporting/intelligence/<int:pk>/promote/", views.intel_promote, name="intel-promote"),
     path("reporting/metrics/", views.metrics, name="metrics"),
     path("reporting/metrics.xlsx", views.metrics_export, name="metrics-export"),
+    path("reporting/cases/<int:pk>/dossier.<slug:kind>", views.case_dossier, name="case-dossier"),
     path("reporting/case-metrics.xlsx", views.case_metrics_export, name="case-metrics-export"),
 ]

@@ -452,3 +452,23 @@ def metrics_export(request):
     )
     response["Content-Disposition"] = f'attachment; filename="reporting-metrics-{year}.xlsx"'
     return response
+
+
+@login_required
+def case_dossier(request, pk, kind):
+    """One case's dossier (reporting.dossier) as PDF or DOCX, for who may see the case."""
+    from incidents.models import Incident
+
+    from . import dossier
+
+    if kind not in ("pdf", "docx"):
+        raise Http404
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+    content = dossier.render(actor=request.user, incident=incident, kind=kind)
+    types = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+    response = HttpResponse(content, content_type=types[kind])
+    response["Content-Disposition"] = f'attachment; filename="dossier-{incident.reference}.{kind}"'
+    return response

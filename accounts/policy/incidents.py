@@ -219,3 +219,12 @@ def _criteria_activate(user, criterion_set) -> bool:
 def _plan_change(user, obj=None) -> bool:
     """Response plans and their steps (reference data, not evidence: officers may delete)."""
     return is_writer(user) and has_any(user, OFFICERS)
+
+
+@rule(
+    "incidents.history.import",
+    message=_("Only compliance officers may import past cases."),
+)
+def _history_import(user, obj=None) -> bool:
+    """Past cases from a workbook (reporting.importer): officers (administrators by role set)."""
+    return is_writer(user) and has_any(user, OFFICERS)

@@ -44,6 +44,7 @@ from .plans import (
 from .rectification import (
     RectificationItem,
 )
+from .tags import IncidentTag, Tag
 
 __all__ = [
     "GRADE_SEVERITY",
@@ -71,4 +72,6 @@ __all__ = [
     "evidence_upload_to",
     "RectificationItem",
     "Concern",
+    "IncidentTag",
+    "Tag",
 ]

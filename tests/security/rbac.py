@@ -287,6 +287,7 @@ ARGS = {
     "incidents:api-concern-promote": lambda d: {"pk": d.concern.pk},
     # reporting (the approved version's report, on the handler's incident)
     "reporting:report-detail": lambda d: {"pk": d.version.report_id},
+    "reporting:case-dossier": lambda d: {**_i(d), "kind": "docx"},
     "reporting:report-edit": lambda d: {"pk": d.version.report_id},
     "reporting:report-submit": lambda d: {"pk": d.version.report_id},
     "reporting:version-download": lambda d: {

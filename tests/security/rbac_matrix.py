@@ -262,6 +262,13 @@ MATRIX = {
     "incidents:rectification-add": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:task-add": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:task-state": row(302, 405, 405, 405, 405, 405, 405),
+    # Bulk actions (POST only): each item is asked of the policy inside (tests/incidents/test_bulk.py).
+    "incidents:bulk-assign": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-tag": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-status": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-export": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-task-assign": row(302, 405, 405, 405, 405, 405, 405),
+    "incidents:bulk-task-state": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:timeline-add": row(302, 405, 405, 405, 405, 405, 405),
     "incidents:transition": row(302, 405, 405, 405, 405, 405, 405),
     "integrations:alert-detail": row(302, 404, 404, 404, 404, 404, 404),
@@ -328,6 +335,8 @@ MATRIX = {
     "reporting:metrics": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:metrics-export": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:case-metrics-export": row(302, 403, 403, 200, 200, 200, 200),
+    # The case dossier: whoever sees the case (the handler's team's incident).
+    "reporting:case-dossier": row(302, 404, 404, 200, 200, 200, 200),
     "reporting:notice-create": row(302, 403, 403, 403, 200, 403, 200),
     "reporting:notice-detail": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:notice-list": row(302, 403, 403, 200, 200, 200, 200),

@@ -300,6 +300,14 @@ WRITES: dict[str, dict] = {
     "incidents:timeline-add": {"POST": TEAM},
     "incidents:task-add": {"POST": TEAM},
     "incidents:task-state": {"POST": TEAM},
+    # Bulk actions answer every signed-in user with a per-item result page (refusals listed per
+    # item, tests/incidents/test_bulk.py); the export holds only what the user may see.
+    "incidents:bulk-assign": {"POST": SIGNED_IN},
+    "incidents:bulk-tag": {"POST": SIGNED_IN},
+    "incidents:bulk-status": {"POST": SIGNED_IN},
+    "incidents:bulk-export": {"POST": SIGNED_IN},
+    "incidents:bulk-task-assign": {"POST": SIGNED_IN},
+    "incidents:bulk-task-state": {"POST": SIGNED_IN},
     "incidents:comment-add": {"POST": TEAM},
     "incidents:evidence-upload": {"POST": TEAM},
     "incidents:custody-add": {"POST": TEAM},
@@ -380,6 +388,7 @@ WRITES: dict[str, dict] = {
     "reporting:metrics": READ_ONLY,
     "reporting:metrics-export": READ_ONLY,
     "reporting:case-metrics-export": READ_ONLY,
+    "reporting:case-dossier": READ_ONLY,
     "reporting:report-edit": {"POST": TEAM},
     "reporting:report-submit": {"POST": TEAM},
     "reporting:report-action": {
