@@ -252,7 +252,11 @@ class ConcernForm(forms.ModelForm):
     class Meta:
         model = Concern
         fields = list(editable.CONCERN)
-        widgets = {"observed_at": DateTimeInput(), "details": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "observed_at": DateTimeInput(),
+            "details": forms.Textarea(attrs={"rows": 5}),
+            "confidentiality": forms.RadioSelect,
+        }
         error_messages = {"summary": {"required": _("Say briefly what you noticed.")}}
 
     def __init__(self, *args, **kwargs):

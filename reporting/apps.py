@@ -34,3 +34,4 @@ class ReportingConfig(AppConfig):
         )
         register(NavItem("compliance", _("Reporting rules"), "reporting:rule-list", handlers, 31))
         register(NavItem("compliance", _("Reporting metrics"), "reporting:metrics", officers, 32))
+        register(NavItem("audit", _("Inspection pack"), "reporting:inspection-pack", officers, 30))

@@ -158,3 +158,13 @@ def _action_item_complete(user, item) -> bool:
     if not is_writer(user):
         return False
     return item.owner_id == user.pk or item.meeting.organiser_id == user.pk
+
+
+@rule(
+    "governance.meeting.adopt",
+    message=_ORGANISER,
+    needs_object=True,
+)
+def _meeting_adopt(user, meeting) -> bool:
+    """Record a plan or process change the annual process review adopted (O3)."""
+    return _meeting_runner(user, meeting)

@@ -27,6 +27,7 @@ from .contacts import (
 )
 from .meetings import (
     ActionItem,
+    AdoptedChange,
     Frequency,
     Meeting,
     MeetingAttachment,
@@ -49,6 +50,7 @@ from .sharing import (
 )
 
 __all__ = [
+    "AdoptedChange",
     "AGREEMENT_DOCUMENT_KINDS",
     "DataLevel",
     "EVIDENCE_FILE_KINDS",

@@ -27,6 +27,14 @@ from .common import (
 )
 from .concerns import (
     Concern,
+    ConcernMessage,
+    is_compliance_head,
+)
+from .emergency_plans import (
+    EmergencyPlan,
+    EmergencyPlanVersion,
+    PlanChange,
+    PlanScenario,
 )
 from .evidence import (
     CustodyEntry,
@@ -71,4 +79,10 @@ __all__ = [
     "evidence_upload_to",
     "RectificationItem",
     "Concern",
+    "ConcernMessage",
+    "is_compliance_head",
+    "EmergencyPlan",
+    "EmergencyPlanVersion",
+    "PlanChange",
+    "PlanScenario",
 ]
