@@ -262,6 +262,11 @@ class ConcernForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["observed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        # Not chosen: a named report, as before the channel offered the other two.
+        self.fields["confidentiality"].required = False
+
+    def clean_confidentiality(self):
+        return self.cleaned_data.get("confidentiality") or Concern.Confidentiality.NAMED
 
 
 class PromoteForm(forms.Form):
