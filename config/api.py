@@ -96,6 +96,7 @@ REGISTRY = {
     ],
     "incidents": [
         ("incidents/tasks", incidents_api.TaskViewSet, "api-task"),
+        ("incidents/plans", incidents_api.EmergencyPlanViewSet, "api-emergency-plan"),
         ("incidents/evidence", incidents_api.EvidenceViewSet, "api-evidence"),
         ("incidents", incidents_api.IncidentViewSet, "api-incident"),
         ("concerns", incidents_api.ConcernViewSet, "api-concern"),

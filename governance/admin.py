@@ -11,6 +11,7 @@ from core.errors import ApplicationError
 from . import services
 from .models import (
     ActionItem,
+    AdoptedChange,
     ContactRoleAssignment,
     CooperationAgreement,
     Counterparty,
@@ -291,6 +292,14 @@ class MeetingAdmin(PolicyAdmin):
     @admin.action(description=_("Approve and lock the minutes"))
     def approve_minutes(self, request, queryset):
         _service_action(services.meeting_minutes_approve, _("Approved"))(self, request, queryset)
+
+
+@admin.register(AdoptedChange)
+class AdoptedChangeAdmin(PolicyAdmin):
+    # Recorded on the annual review meeting's page.
+    list_display = ["description", "kind", "meeting", "applies_from_year"]
+    list_filter = ["kind", "applies_from_year"]
+    policy_actions: dict[str, str] = {}
 
 
 @admin.register(ActionItem)

@@ -98,6 +98,7 @@ urlpatterns = [
     path(
         "governance/meetings/<int:pk>/decisions/", views.meeting_decision, name="meeting-decision"
     ),
+    path("governance/meetings/<int:pk>/adopted/", views.meeting_adopt, name="meeting-adopt"),
     path(
         "governance/meetings/<int:pk>/action-items/",
         views.meeting_action_item,

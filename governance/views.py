@@ -21,6 +21,7 @@ from . import exports, forms, selectors, services
 from .charts import year_bars, year_bars_options
 from .models import (
     ActionItem,
+    AdoptedChange,
     CooperationAgreement,
     Meeting,
     ObligationPeriod,
@@ -402,6 +403,8 @@ def meeting_detail(request, pk):
             "m": meeting,
             "attendees": attendees,
             "decisions": meeting.decisions.all(),
+            "adopted_changes": meeting.adopted_changes.all(),
+            "adopted_kinds": AdoptedChange.Kind.choices,
             "actions": meeting.action_items.select_related("owner"),
             "attachments": meeting.attachments.all(),
             "attendance_form": forms.AttendanceForm(
@@ -476,6 +479,23 @@ def meeting_decision(request, pk):
             success=_("Decision added."),
             meeting=meeting,
             text=text,
+        )
+    return redirect(meeting)
+
+
+@writer_action
+def meeting_adopt(request, pk):
+    """The annual process review records a plan or process change it adopted (O3)."""
+    meeting = _meeting(request, pk)
+    text = _limited(request, forms.TextForm, "text")
+    if text is not None:
+        pages.run(
+            request,
+            services.meeting_adopt_change,
+            success=_("Adopted change recorded; it applies from next year."),
+            meeting=meeting,
+            kind=request.POST.get("kind", ""),
+            description=text,
         )
     return redirect(meeting)
 

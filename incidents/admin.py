@@ -15,12 +15,15 @@ from .models import (
     AffectedSystem,
     Concern,
     CustodyEntry,
+    EmergencyPlan,
+    EmergencyPlanVersion,
     Evidence,
     GradeDecision,
     GradingCriterion,
     GradingCriterionSet,
     Incident,
     IncidentTask,
+    PlanChange,
     RectificationItem,
     ResponsePlan,
     ResponsePlanStep,
@@ -245,6 +248,44 @@ class RectificationItemAdmin(PolicyAdmin):
 
 @admin.register(Concern)
 class ConcernAdmin(PolicyAdmin):
-    list_display = ["summary", "reporter", "state", "created_at", "incident"]
+    # The reporter column says "withheld" for a confidential concern (only the compliance head
+    # learns who it was) and "anonymous" when no account is stored.
+    list_display = ["summary", "confidentiality", "state", "created_at", "incident"]
+    exclude = ["reporter"]
+
+    def get_list_display(self, request):
+        def reporter(obj):
+            return obj.reporter_shown_to(request.user)
+
+        reporter.short_description = _("reporter")  # type: ignore[attr-defined]
+        return ["summary", reporter, *self.list_display[1:]]
+
     list_filter = ["state"]
     raw_id_fields = ["incident"]
+
+
+# Emergency plans are kept on their pages (versions, approval by the responsible leader, the
+# review deadline): the admin shows them and changes nothing.
+
+
+class EmergencyPlanVersionInline(PolicyInline, admin.TabularInline):
+    model = EmergencyPlanVersion
+    extra = 0
+    fields = ["number", "state", "effective_on", "review_due_on", "approved_by", "approved_at"]
+    readonly_fields = fields
+    policy_actions: dict[str, str] = {}
+
+
+@admin.register(EmergencyPlan)
+class EmergencyPlanAdmin(PolicyAdmin):
+    list_display = ["title", "scenario", "responsible_leader", "review_interval_days"]
+    list_filter = ["scenario"]
+    inlines = [EmergencyPlanVersionInline]
+    policy_actions: dict[str, str] = {}
+
+
+@admin.register(PlanChange)
+class PlanChangeAdmin(PolicyAdmin):
+    list_display = ["description", "plan", "origin", "state", "version", "adopted_meeting"]
+    list_filter = ["state", "origin"]
+    policy_actions: dict[str, str] = {}

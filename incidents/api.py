@@ -21,6 +21,8 @@ from .models import (
     EVIDENCE_KINDS,
     AffectedSystem,
     Concern,
+    EmergencyPlan,
+    EmergencyPlanVersion,
     Evidence,
     Grade,
     GradeDecision,
@@ -269,7 +271,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class ConcernSerializer(serializers.ModelSerializer):
-    reporter = serializers.StringRelatedField()
+    # A confidential reporter is shown only to the compliance head; an anonymous one to nobody.
+    reporter = serializers.SerializerMethodField()
     incident_reference = serializers.CharField(
         source="incident.reference", default=None, read_only=True, allow_null=True
     )
@@ -295,6 +298,10 @@ class ConcernSerializer(serializers.ModelSerializer):
             "created_at",
             "triaged_at",
         ]
+
+    def get_reporter(self, obj) -> str:
+        request = self.context.get("request")
+        return obj.reporter_shown_to(getattr(request, "user", None))
 
 
 class PromoteSerializer(serializers.Serializer):
@@ -582,7 +589,10 @@ class ConcernViewSet(
         ser = ConcernSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         concern = services.concern_submit(reporter=request.user, **ser.validated_data)
-        return Response(ConcernSerializer(concern).data, status=status.HTTP_201_CREATED)
+        data = ConcernSerializer(concern, context={"request": request}).data
+        if concern.follow_code:
+            data["follow_code"] = concern.follow_code  # shown once; only its hash is kept
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def promote(self, request, pk=None):
@@ -602,4 +612,63 @@ class ConcernViewSet(
         concern = services.concern_close(
             concern=concern, actor=request.user, reason=ser.validated_data["reason"]
         )
-        return Response(ConcernSerializer(concern).data)
+        return Response(ConcernSerializer(concern, context={"request": request}).data)
+
+
+# --- emergency plans (§5 应急预案): read-only; kept on their pages ---------------------------
+
+
+class PlanVersionSerializer(serializers.ModelSerializer):
+    approved_by = serializers.StringRelatedField()
+    changes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EmergencyPlanVersion
+        fields = [
+            "number",
+            "state",
+            "effective_on",
+            "review_due_on",
+            "approved_by",
+            "approved_at",
+            "changes",
+            "body",
+        ]
+        read_only_fields = fields
+
+    def get_changes(self, obj) -> list[str]:
+        return obj.change_lines()
+
+
+class EmergencyPlanSerializer(serializers.ModelSerializer):
+    responsible_leader = serializers.StringRelatedField()
+    versions = PlanVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EmergencyPlan
+        fields = [
+            "id",
+            "scenario",
+            "title",
+            "responsible_leader",
+            "review_interval_days",
+            "response_plan",
+            "versions",
+        ]
+        read_only_fields = fields
+
+
+class EmergencyPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Emergency plans with their versions (handlers and firm-wide roles read them)."""
+
+    serializer_class = EmergencyPlanSerializer
+    filter_backends = []
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, PolicyPermission]
+    policy_actions: dict[str, str] = {}
+
+    def get_queryset(self):
+        return (
+            EmergencyPlan.objects.visible_to(self.request.user)
+            .select_related("responsible_leader")
+            .prefetch_related("versions__approved_by")
+        )

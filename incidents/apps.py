@@ -19,7 +19,16 @@ class IncidentsConfig(AppConfig):
 
         from . import demo  # noqa: F401  (registers the demo seeder)
 
-        register_app(self)
+        register_app(
+            self,
+            options={
+                # A confidential reporter is known only to the compliance head: the trail (read
+                # by auditors and officers) records the concern without the reporter, and the
+                # submission itself runs without an actor (services.concern_submit).
+                "Concern": {"exclude_fields": ["reporter", "follow_code_hash"]},
+                "ConcernMessage": {"exclude_fields": ["author"]},
+            },
+        )
 
         workers = frozenset({Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
         readers = workers | {Role.AUDITOR}
@@ -35,6 +44,7 @@ class IncidentsConfig(AppConfig):
         )
         register(NavItem("incidents", _("Incidents"), "incidents:list", readers, 10))
         register(NavItem("incidents", _("New incident"), "incidents:create", workers, 11))
+        register(NavItem("incidents", _("Emergency plans"), "incidents:plan-list", readers, 40))
         register(NavItem("incidents", _("Concern triage"), "incidents:concern-queue", readers, 12))
         self._register_home()
 

@@ -32,4 +32,4 @@ AFFECTED_SYSTEM = ("name", "category", "is_cii", "outage_minutes", "main_functio
 TASK = ("title", "description", "assignee", "due_at")  # task_create, task_update
 TASK_WORKFLOW = ("state",)  # moved by task_set_state, not edited
 
-CONCERN = ("summary", "details", "observed_at")  # concern_submit
+CONCERN = ("summary", "details", "observed_at", "confidentiality")  # concern_submit

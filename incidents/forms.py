@@ -270,12 +270,21 @@ class ConcernForm(forms.ModelForm):
     class Meta:
         model = Concern
         fields = list(editable.CONCERN)
-        widgets = {"observed_at": DateTimeInput(), "details": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "observed_at": DateTimeInput(),
+            "details": forms.Textarea(attrs={"rows": 5}),
+            "confidentiality": forms.RadioSelect,
+        }
         error_messages = {"summary": {"required": _("Say briefly what you noticed.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["observed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        # Not chosen: a named report, as before the channel offered the other two.
+        self.fields["confidentiality"].required = False
+
+    def clean_confidentiality(self):
+        return self.cleaned_data.get("confidentiality") or Concern.Confidentiality.NAMED
 
 
 class PromoteForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bulk_views, views
+from . import bulk_views, plan_views, views
 
 app_name = "incidents"
 
@@ -46,6 +46,35 @@ urlpatterns = [
     ),
     path("incidents/my-rectifications/", views.my_rectifications, name="my-rectifications"),
     path("incidents/concerns/new/", views.concern_new, name="concern-new"),
+    path(
+        "incidents/concerns/<int:pk>/message/", plan_views.concern_message, name="concern-message"
+    ),
+    path("incidents/concerns/follow/", plan_views.concern_follow, name="concern-follow"),
+    path(
+        "incidents/concerns/follow/add/",
+        plan_views.concern_follow_add,
+        name="concern-follow-add",
+    ),
+    path("incidents/plans/", plan_views.plan_list, name="plan-list"),
+    path("incidents/plans/new/", plan_views.plan_new, name="plan-new"),
+    path("incidents/plans/<int:pk>/", plan_views.plan_detail, name="plan-detail"),
+    path("incidents/plans/<int:pk>/draft/", plan_views.plan_draft, name="plan-draft"),
+    path("incidents/plans/<int:pk>/propose/", plan_views.plan_propose, name="plan-propose"),
+    path(
+        "incidents/plans/versions/<int:pk>/approve/",
+        plan_views.plan_approve,
+        name="plan-approve",
+    ),
+    path(
+        "incidents/plans/changes/<int:pk>/adopt/",
+        plan_views.plan_change_adopt,
+        name="plan-change-adopt",
+    ),
+    path(
+        "incidents/plans/changes/<int:pk>/reject/",
+        plan_views.plan_change_reject,
+        name="plan-change-reject",
+    ),
     path("incidents/concerns/mine/", views.my_concerns, name="my-concerns"),
     path("incidents/concerns/", views.concern_queue, name="concern-queue"),
     path("incidents/concerns/<int:pk>/", views.concern_detail, name="concern-detail"),

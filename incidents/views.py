@@ -26,6 +26,7 @@ from .models import (
     Incident,
     IncidentTask,
     RectificationItem,
+    is_compliance_head,
 )
 
 
@@ -397,12 +398,16 @@ def concern_new(request):
         raise PermissionDenied
     form = forms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if pages.attempt(
+        concern, ok = pages.attempt(
             request,
             lambda: services.concern_submit(reporter=request.user, **form.cleaned_data),
             form=form,
             success=_("Thank you. Your report has been sent to the handlers."),
-        ):
+        )
+        if ok and concern.follow_code:
+            # Anonymous: the code is shown this once (only its hash is stored).
+            return render(request, "incidents/concern_code.html", {"code": concern.follow_code})
+        if ok:
             return redirect("incidents:my-concerns")
     return render(request, "incidents/concern_form.html", {"form": form})
 
@@ -421,6 +426,9 @@ def concern_queue(request):
     page = Paginator(selectors.concern_list(user=request.user, state=state), 50).get_page(
         request.GET.get("page")
     )
+    head = is_compliance_head(request.user)
+    for c in page:
+        c.reporter_label = c.reporter_shown_to(request.user, head=head)
     return render(
         request,
         "incidents/concern_queue.html",
@@ -447,6 +455,9 @@ def _concern_page(request, concern, *, promote_form=None, close_form=None):
             "promote_form": promote_form or forms.PromoteForm(),
             "close_form": close_form or forms.CloseConcernForm(),
             "is_reporter": concern.reporter_id == request.user.pk,
+            "reporter_label": concern.reporter_shown_to(request.user),
+            "thread": concern.messages.select_related("author"),
+            "can_message": policy.allows(request.user, "incidents.concern.message", concern),
         },
     )
 

@@ -40,6 +40,7 @@ class ReportingConfig(AppConfig):
         )
         register(NavItem("compliance", _("Reporting rules"), "reporting:rule-list", handlers, 31))
         register(NavItem("compliance", _("Reporting metrics"), "reporting:metrics", officers, 32))
+        register(NavItem("audit", _("Inspection pack"), "reporting:inspection-pack", officers, 30))
         self._register_home()
 
     def _register_home(self):

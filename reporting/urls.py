@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
+from .inspection import views as inspection_views
 
 app_name = "reporting"
 
@@ -25,6 +26,12 @@ urlpatterns = [
     path("reporting/intelligence/<int:pk>/", views.intel_detail, name="intel-detail"),
     path("reporting/intelligence/<int:pk>/promote/", views.intel_promote, name="intel-promote"),
     path("reporting/metrics/", views.metrics, name="metrics"),
+    path("reporting/inspection-pack/", inspection_views.inspection_pack, name="inspection-pack"),
+    re_path(
+        r"^reporting/inspection-pack\.(?P<fmt>docx|xlsx)$",
+        inspection_views.inspection_pack_download,
+        name="inspection-pack-download",
+    ),
     path("reporting/metrics.xlsx", views.metrics_export, name="metrics-export"),
     path("reporting/cases/<int:pk>/dossier.<slug:kind>", views.case_dossier, name="case-dossier"),
     path("reporting/case-metrics.xlsx", views.case_metrics_export, name="case-metrics-export"),

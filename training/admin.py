@@ -3,6 +3,8 @@ from django.contrib import admin
 from accounts.policy.admin import PolicyAdmin, PolicyInline
 
 from .models import (
+    AwarenessCampaign,
+    CampaignReceipt,
     Choice,
     Course,
     CourseMaterial,
@@ -101,3 +103,20 @@ class EvaluationAdmin(PolicyAdmin):
     list_display = ["plan", "evaluated_by", "created_at"]
     readonly_fields = ["figures"]
     policy_actions = {"add": "training.evaluation.record", "change": "training.evaluation.record"}
+
+
+class CampaignReceiptInline(PolicyInline, admin.TabularInline):
+    model = CampaignReceipt
+    extra = 0
+    fields = ["user", "department", "delivered_at", "acknowledged_at"]
+    readonly_fields = fields
+    policy_actions: dict[str, str] = {}
+
+
+@admin.register(AwarenessCampaign)
+class AwarenessCampaignAdmin(PolicyAdmin):
+    # Planned and launched on the campaign pages (the launch delivers the receipts).
+    list_display = ["topic", "channel", "starts_on", "ends_on", "state", "launched_at"]
+    list_filter = ["state", "channel"]
+    inlines = [CampaignReceiptInline]
+    policy_actions: dict[str, str] = {}

@@ -11,9 +11,12 @@ class TrainingConfig(AppConfig):
         from audit.registry import register_app
         from core.navigation import NavItem, register
 
-        from . import demo, obligations, tasks  # noqa: F401  (demo, evidence rules, tasks)
+        from . import demo, demo_awareness, obligations, tasks  # noqa: F401  (demo, evidence rules, tasks)
 
         register_app(self)
+        from security import files
+
+        files.register("training.AwarenessCampaign", "material_file")
 
         register(NavItem("my", _("My trainings"), "training:my", frozenset(), 20))
         officers = FIRM_WIDE
@@ -27,6 +30,7 @@ class TrainingConfig(AppConfig):
                 55,
             )
         )
+        register(NavItem("my", _("Awareness campaigns"), "training:campaigns", frozenset(), 21))
         self._register_home()
 
     def _register_home(self):

@@ -143,8 +143,18 @@ class DrillForm(forms.ModelForm):
             "coordinator",
             "participants",
             "observers",
+            "plan_version",
         ]
         widgets = {"scheduled_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args, **kwargs):
+        from incidents.models import EmergencyPlanVersion
+
+        super().__init__(*args, **kwargs)
+        self.fields["plan_version"].queryset = EmergencyPlanVersion.objects.filter(
+            state=EmergencyPlanVersion.State.IN_FORCE
+        ).select_related("plan")
+        self.fields["plan_version"].required = False
 
     def objective_pairs(self):
         pairs = []
@@ -180,6 +190,13 @@ class FindingForm(forms.Form):
     )
     due_at = forms.DateTimeField(
         label=_("Rectify by"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    plan_change = forms.CharField(
+        label=_("Proposed change to the emergency plan"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: listed in the change list of the plan's next version."),
     )
 
     def __init__(self, *args, drill=None, **kwargs):

@@ -501,6 +501,14 @@ class Drill(TimeStampedModel):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
+    plan_version = models.ForeignKey(
+        "incidents.EmergencyPlanVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drills",
+        verbose_name=_("emergency plan version exercised"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -587,6 +595,14 @@ class DrillFinding(TimeStampedModel):
         verbose_name=_("objective"),
     )
     description = models.TextField(_("finding"))
+    plan_change = models.OneToOneField(
+        "incidents.PlanChange",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drill_finding",
+        verbose_name=_("proposed plan change"),
+    )
     rectification = models.OneToOneField(
         "incidents.RectificationItem",
         on_delete=models.PROTECT,
@@ -615,3 +631,8 @@ class DrillFinding(TimeStampedModel):
     @classmethod
     def visibility_q(cls, user):
         return Q(drill__in=Drill.objects.filter(Drill.visibility_q(user)))
+
+
+# Awareness campaigns (standard §6 宣传, O12) live in their own module; imported here so Django
+# finds the models.
+from .campaigns import AwarenessCampaign, CampaignChannel, CampaignReceipt  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drill_views, views
+from . import campaign_views, drill_views, views
 
 app_name = "training"
 
@@ -27,6 +27,18 @@ urlpatterns = [
     path("training/courses/<int:pk>/", views.course_detail, name="course"),
     path("training/courses/<int:pk>/publish/", views.course_publish, name="course_publish"),
     path("training/courses/<int:pk>/progress/", views.course_progress, name="course_progress"),
+    path("training/campaigns/", campaign_views.campaign_list, name="campaigns"),
+    path("training/campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
+    path(
+        "training/campaigns/<int:pk>/launch/",
+        campaign_views.campaign_launch,
+        name="campaign_launch",
+    ),
+    path(
+        "training/campaigns/<int:pk>/acknowledge/",
+        campaign_views.campaign_acknowledge,
+        name="campaign_acknowledge",
+    ),
     path("training/drills/", drill_views.drill_list, name="drills"),
     path("training/drills/<int:pk>/", drill_views.drill_detail, name="drill"),
     path("training/drills/<int:pk>/start/", drill_views.drill_start, name="drill_start"),

@@ -240,3 +240,11 @@ def _evaluation_executor(user, evaluation) -> bool:
 )
 def _evaluation_member(user, evaluation) -> bool:
     return has_any(user, OFFICERS) or (is_writer(user) and user.pk in evaluation.member_ids())
+@rule(
+    "governance.meeting.adopt",
+    message=_ORGANISER,
+    needs_object=True,
+)
+def _meeting_adopt(user, meeting) -> bool:
+    """Record a plan or process change the annual process review adopted (O3)."""
+    return _meeting_runner(user, meeting)

@@ -228,3 +228,40 @@ def _plan_change(user, obj=None) -> bool:
 def _history_import(user, obj=None) -> bool:
     """Past cases from a workbook (reporting.importer): officers (administrators by role set)."""
     return is_writer(user) and has_any(user, OFFICERS)
+# --- emergency plans (§5 应急预案, O7) and the confidential concern channel -------------------
+
+
+@rule("incidents.plan.read", message=_("Your role may not read emergency plans."))
+def _plan_read(user, obj=None) -> bool:
+    return has_any(user, HANDLERS | AUDITORS)
+
+
+_PLAN_OFFICERS = _("Only compliance officers keep emergency plans.")
+for _action in ("incidents.plan.create", "incidents.plan.version_draft", "incidents.plan.decide"):
+    rule(_action, message=_PLAN_OFFICERS)(lambda user, obj=None: has_any(user, OFFICERS))
+
+
+@rule(
+    "incidents.plan.version_approve",
+    message=_("Only the plan's responsible leader approves its versions."),
+    needs_object=True,
+)
+def _plan_leader(user, version) -> bool:
+    """The responsible leader of the version's plan, and nobody else (not even an officer:
+    the standard wants the plan approved by whoever answers for it)."""
+    return is_writer(user) and version.plan.responsible_leader_id == user.pk
+
+
+@rule("incidents.plan.propose", message=WORK)
+def _plan_propose(user, obj=None) -> bool:
+    """Propose a change to a plan, or ask for its early review (after gaps were found)."""
+    return works(user)
+
+
+@rule(
+    "incidents.concern.message",
+    message=_("Only the reporter and the triagers write on a concern."),
+    needs_object=True,
+)
+def _concern_message(user, concern) -> bool:
+    return works(user) or (is_writer(user) and concern.reporter_id == user.pk)

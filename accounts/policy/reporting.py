@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .core import rule
 from .incidents import works
-from .roles import AUDITORS, HANDLERS, OFFICERS, has_any, is_writer
+from .roles import AUDITORS, FIRM_WIDE, HANDLERS, OFFICERS, has_any, is_writer
 from .visibility import can_see
 
 WRITE = _("You may read these records but not change them.")
@@ -122,3 +122,12 @@ def _obligations_sync(user, obj=None) -> bool:
     """Reports owed follow a case's grade and times: run for whoever graded or resolved it, or
     by the system (a missed follow-up deadline)."""
     return works(user)
+
+
+@rule(
+    "reporting.inspection.export",
+    message=_("Only compliance officers, auditors and administrators produce the inspection pack."),
+)
+def _inspection_pack(user, obj=None) -> bool:
+    """The inspection pack an examiner asks for (issue 20): the firm-wide roles."""
+    return has_any(user, FIRM_WIDE)

@@ -52,3 +52,18 @@ def _drill_finding(user, drill) -> bool:
     if _coordinator(user, drill):
         return True
     return is_writer(user) and drill.participants.filter(pk=user.pk).exists()
+
+
+# Awareness campaigns (§6 宣传): officers plan and launch; a recipient acknowledges their own.
+for _action in ("training.campaign.create", "training.campaign.launch"):
+    rule(_action, message=_OFFICER)(lambda user, obj=None: has_any(user, OFFICERS))
+
+
+@rule(
+    "training.campaign.acknowledge",
+    message=_("This campaign did not reach you."),
+    needs_object=True,
+)
+def _campaign_recipient(user, receipt) -> bool:
+    # Auditors change nothing, not even a receipt.
+    return is_writer(user) and receipt.user_id == user.pk

@@ -55,6 +55,7 @@ from .media import (
 )
 from .meetings import (
     ActionItem,
+    AdoptedChange,
     Frequency,
     Meeting,
     MeetingAttachment,
@@ -102,6 +103,7 @@ __all__ = [
     "SharingApproval",
     "SharingMethod",
     "SharingRequest",
+    "AdoptedChange",
     "AGREEMENT_DOCUMENT_KINDS",
     "DataLevel",
     "EVIDENCE_FILE_KINDS",

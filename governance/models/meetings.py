@@ -267,3 +267,43 @@ class MeetingAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AdoptedChange(TimeStampedModel):
+    """A plan or process change the annual data-sharing process review adopted (O3; the
+    standard's §4 and 三(五)): it becomes next year's process standard. Changes to emergency
+    plans are linked from the plan's change (incidents.PlanChange.adopted_meeting)."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Emergency plan change")
+        PROCESS = "process", _("Data-sharing process change")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="adopted_changes", verbose_name=_("meeting")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    description = models.TextField(_("adopted change"))
+    applies_from_year = models.PositiveSmallIntegerField(_("standard from year"))
+    source_label = models.CharField(_("where it came from"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adopted change")
+        verbose_name_plural = _("adopted changes")
+        ordering = ["meeting", "kind", "id"]
+
+    def __str__(self):
+        return self.description[:60]
+
+    @classmethod
+    def visibility_q(cls, user) -> Q:
+        return Q(meeting__in=Meeting.objects.filter(Meeting.visibility_q(user)))

@@ -1,6 +1,7 @@
 """Writes of the governance app. Keyword-only arguments, one transaction each, full validation;
 expected failures raise ApplicationError with a message a user can read."""
 
+from .adoptions import meeting_adopt_change
 from .agreements import (
     AGREEMENT_FIELDS,
     _close_expiry_deadlines,
@@ -116,6 +117,7 @@ from .sharing import (
 )
 
 __all__ = [
+    "meeting_adopt_change",
     "ACTION_ITEM_KIND",
     "AGREEMENT_EXPIRY_KIND",
     "DUE_HOUR",

@@ -27,6 +27,14 @@ from .common import (
 )
 from .concerns import (
     Concern,
+    ConcernMessage,
+    is_compliance_head,
+)
+from .emergency_plans import (
+    EmergencyPlan,
+    EmergencyPlanVersion,
+    PlanChange,
+    PlanScenario,
 )
 from .evidence import (
     CustodyEntry,
@@ -74,4 +82,10 @@ __all__ = [
     "Concern",
     "IncidentTag",
     "Tag",
+    "ConcernMessage",
+    "is_compliance_head",
+    "EmergencyPlan",
+    "EmergencyPlanVersion",
+    "PlanChange",
+    "PlanScenario",
 ]

@@ -38,9 +38,20 @@ from .common import (
 )
 from .concerns import (
     _lock_concern,
+    concern_by_code,
     concern_close,
+    concern_follow_add,
+    concern_message_add,
     concern_promote,
     concern_submit,
+)
+from .emergency_plans import (
+    plan_change_decide,
+    plan_change_propose,
+    plan_create,
+    plan_review_request,
+    plan_version_approve,
+    plan_version_draft,
 )
 from .evidence import (
     EvidenceTampered,
@@ -70,6 +81,15 @@ from .work import (
 )
 
 __all__ = [
+    "concern_by_code",
+    "concern_follow_add",
+    "concern_message_add",
+    "plan_change_decide",
+    "plan_change_propose",
+    "plan_create",
+    "plan_review_request",
+    "plan_version_approve",
+    "plan_version_draft",
     "DEFAULT_EVIDENCE_EXTENSIONS",
     "DEFAULT_EVIDENCE_MAX_BYTES",
     "EDITABLE_FIELDS",

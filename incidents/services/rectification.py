@@ -54,6 +54,10 @@ def rectification_create(
             TimelineEntry.Kind.RECTIFICATION,
             _("Rectification item opened: %(t)s (owner %(o)s)") % {"t": title, "o": owner},
         )
+        # A major incident that found a gap brings its emergency plan's review forward (O7).
+        from .emergency_plans import review_after_major_incident
+
+        review_after_major_incident(incident=incident)
     return item
 
 

@@ -354,6 +354,24 @@ ARGS = {
     "training:api-assignment-quiz-submit": lambda d: {"pk": d.assignment.pk},
     "training:api-drill-detail": lambda d: {"pk": d.pk("training.Drill")},
     "training:api-drill-start": lambda d: {"pk": d.pk("training.Drill")},
+    # issue 20: emergency plans, campaigns, the inspection pack
+    "incidents:concern-message": lambda d: {"pk": d.concern.pk},
+    **{
+        f"incidents:plan-{action}": lambda d: {"pk": d.pk("incidents.EmergencyPlan")}
+        for action in ("detail", "draft", "propose")
+    },
+    # the ransomware plan's draft v1, whose leader (compliance2) is no persona
+    "incidents:plan-approve": lambda d: {
+        "pk": d.pk("incidents.EmergencyPlanVersion", state="draft")
+    },
+    "incidents:api-emergency-plan-detail": lambda d: {"pk": d.pk("incidents.EmergencyPlan")},
+    "incidents:plan-change-adopt": lambda d: {"pk": d.pk("incidents.PlanChange")},
+    "incidents:plan-change-reject": lambda d: {"pk": d.pk("incidents.PlanChange")},
+    "governance:meeting-adopt": lambda d: {"pk": d.pk("governance.Meeting")},
+    "training:campaign": lambda d: {"pk": d.pk("training.AwarenessCampaign")},
+    "training:campaign_launch": lambda d: {"pk": d.pk("training.AwarenessCampaign")},
+    "training:campaign_acknowledge": lambda d: {"pk": d.pk("training.AwarenessCampaign")},
+    "reporting:inspection-pack-download": lambda d: {"fmt": "xlsx"},
     # integrations
     "integrations:token-revoke": lambda d: {"pk": d.pk("integrations.ApiToken")},
     "integrations:alert-detail": lambda d: {"pk": d.pk("integrations.Alert")},

@@ -16,6 +16,7 @@ from .assignments import (
     quiz_start,
     quiz_submit,
 )
+from .campaigns import campaign_acknowledge, campaign_create, campaign_launch
 from .common import (
     BATCH_SIZE,
 )
@@ -46,6 +47,9 @@ from .plans import (
 )
 
 __all__ = [
+    "campaign_acknowledge",
+    "campaign_create",
+    "campaign_launch",
     "BATCH_SIZE",
     "plan_approve",
     "plan_create",

@@ -36,6 +36,7 @@ def drill_plan(
     objectives: list[tuple[str, str]],
     participants: Iterable = (),
     observers: Iterable = (),
+    plan_version=None,
     actor=None,
 ) -> Drill:
     """Plan a drill: scenario, type, the incident it simulates, objectives with success
@@ -61,6 +62,8 @@ def drill_plan(
     participants, observers = list(participants), list(observers)
     if not participants:
         raise ApplicationError(_("Name the participants."))
+    if plan_version is not None and plan_version.state != "in_force":
+        raise ApplicationError(_("A drill exercises the emergency plan version in force."))
     overlap = {u.pk for u in participants} & {u.pk for u in observers}
     if overlap:
         raise ApplicationError(_("An observer cannot also be a participant."))
@@ -73,6 +76,7 @@ def drill_plan(
         incident_grade=incident_grade,
         scheduled_at=scheduled_at,
         coordinator=coordinator,
+        plan_version=plan_version,
         created_by=policy.person(actor),
     )
     drill.participants.set(participants)
@@ -161,6 +165,7 @@ def drill_add_finding(
     owner,
     due_at,
     objective: DrillObjective | None = None,
+    plan_change: str = "",
     actor,
 ) -> DrillFinding:
     """Record a finding; it becomes a rectification item on the drill's incident (owner,
@@ -189,7 +194,26 @@ def drill_add_finding(
         origin=finding,
     )
     finding.rectification = item
-    finding.save(update_fields=["rectification", "updated_at"])
+    plan_change = (plan_change or "").strip()
+    if plan_change:
+        # The finding proposes a change to the plan the drill exercised: it will be listed in
+        # the change list of that plan's next version.
+        version = drill.plan_version
+        if version is None:
+            raise ApplicationError(
+                _("This drill exercised no emergency plan; a plan change cannot be proposed.")
+            )
+        finding.plan_change = incident_services.plan_change_propose(
+            actor=policy.SYSTEM,
+            plan=version.plan,
+            description=plan_change,
+            origin="drill",
+            origin_label=_("Drill %(d)s (plan v%(v)s)")
+            % {"d": drill.title[:120], "v": version.number},
+        )
+        finding.plan_change.proposed_by = policy.person(actor)
+        finding.plan_change.save(update_fields=["proposed_by"])
+    finding.save(update_fields=["rectification", "plan_change", "updated_at"])
     return finding
 
 
@@ -216,6 +240,15 @@ def drill_complete(*, drill: Drill, summary: str, lessons: str = "", actor=None)
     drill.save(update_fields=["status", "completed_at", "summary", "lessons", "updated_at"])
     reminders.drill_completed(drill=drill)
     obligations.refresh_on_commit()
+    if drill.plan_version is not None and drill.findings.exists():
+        # A drill that found gaps brings the exercised plan's review forward (O7).
+        from incidents import services as incident_services
+
+        incident_services.plan_review_request(
+            actor=policy.SYSTEM,
+            plan=drill.plan_version.plan,
+            reason=_("Drill %(d)s found gaps") % {"d": drill.title[:120]},
+        )
     return drill
 
 
