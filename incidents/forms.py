@@ -69,9 +69,27 @@ class IncidentForm(forms.ModelForm):
             del self.fields["contained_at"]
 
 
+class AffectedSystemForm(forms.ModelForm):
+    """One row of the affected-systems table: compact Bootstrap inputs, labelled for screen
+    readers by the table's headings."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                widget.attrs["class"] = "form-control form-control-sm"
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
 SystemFormSet = inlineformset_factory(
     Incident,
     AffectedSystem,
+    form=AffectedSystemForm,
     fields=list(editable.AFFECTED_SYSTEM),
     extra=2,
     can_delete=True,
