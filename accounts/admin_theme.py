@@ -149,3 +149,24 @@ def _theme_library_admins() -> None:
 def apply() -> None:
     _name_things()
     _theme_library_admins()
+
+
+def admin_csp(get_response):
+    """Middleware: the admin's pages allow 'unsafe-eval' in script-src, and only they do.
+
+    django-unfold drives its menus, filters, tabs and search with the standard Alpine.js build,
+    which evaluates its expressions with the Function constructor (unfold ships no CSP build);
+    without this the admin's command palette covers every page and nothing opens. Scripts still
+    come only from our origin or carry the page's nonce; the product's own pages keep the strict
+    policy (tests/admin_theme)."""
+    from django.conf import settings
+
+    prefix = "/admin/"
+
+    def middleware(request):
+        response = get_response(request)
+        if request.path.startswith(prefix) and getattr(settings, "CONTENT_SECURITY_POLICY", None):
+            response._csp_update = {"script-src": ["'unsafe-eval'"]}
+        return response
+
+    return middleware

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "security.middleware.TwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
+    # the admin theme's scripts (django-unfold, Alpine.js) need 'unsafe-eval' on /admin/ only
+    "accounts.admin_theme.admin_csp",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.InputGuardMiddleware",
