@@ -55,3 +55,8 @@ for app_config in apps.get_app_configs():
         patterns = list(module.urlpatterns) + api.urlpatterns_for(module.app_name)
         urlpatterns.append(path("", include((patterns, module.app_name))))
 # No static(MEDIA_URL, ...) here, DEBUG or not: stored files go through security.files (policy, audit).
+
+# Error pages in Chinese inside the layout (core/error_views.py).
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

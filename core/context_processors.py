@@ -19,7 +19,9 @@ def _sections(roles: frozenset) -> list:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            sections.setdefault(item.section, []).append({"label": item.label, "url": url})
+            sections.setdefault(item.section, []).append(
+                {"label": item.label, "url": url, "icon": nav.icon_for(item.url_name)}
+            )
         cached = sorted(sections.items(), key=lambda kv: nav.SECTIONS.get(kv[0], 99))
         if len(_sections_cache) > 256:
             _sections_cache.clear()

@@ -23,6 +23,51 @@ SECTIONS = {
     "audit": 40,
 }
 
+# The sidebar's icon (bootstrap-icons name) for each entry, by URL name; an entry not named here
+# gets a plain dot. Kept here, not on NavItem, so an app registers its entries without knowing
+# the design system.
+ICONS = {
+    "incidents:concern-new": "megaphone",
+    "incidents:my-concerns": "chat-left-text",
+    "incidents:my-rectifications": "wrench-adjustable",
+    "training:my": "mortarboard",
+    "deadlines:mine": "alarm",
+    "notifications:inbox": "envelope",
+    "integrations:tokens": "key",
+    "governance:directory": "person-lines-fill",
+    "incidents:list": "exclamation-octagon",
+    "incidents:create": "plus-circle",
+    "incidents:concern-queue": "inboxes",
+    "integrations:alert-queue": "broadcast",
+    "reporting:report-list": "send",
+    "reporting:intel-list": "lightbulb",
+    "governance:dashboard": "speedometer2",
+    "governance:agreement-list": "file-earmark-text",
+    "governance:registration-list": "share",
+    "governance:meeting-list": "people",
+    "deadlines:firm": "calendar-week",
+    "reporting:notice-list": "bank",
+    "reporting:rule-list": "list-check",
+    "reporting:metrics": "graph-up",
+    "training:plans": "journal-check",
+    "training:drills": "activity",
+    "integrations:webhooks": "plug",
+    "audit:log": "journal-text",
+    "governance:sharing-log": "arrow-left-right",
+    "integrations:export": "box-arrow-down",
+}
+SECTION_ICONS = {
+    "my": "person-workspace",
+    "incidents": "shield-exclamation",
+    "compliance": "clipboard-check",
+    "audit": "search",
+}
+
+
+def icon_for(url_name: str) -> str:
+    return ICONS.get(url_name, "dot")
+
+
 _items: list[NavItem] = []
 _version = 0
 

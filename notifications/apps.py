@@ -19,4 +19,4 @@ class NotificationsConfig(AppConfig):
             },
             options={"WebhookEndpoint": {"exclude_fields": ["secret"]}},
         )
-        register(NavItem("my", _("Notifications"), "notifications:inbox", frozenset(), 30))
+        register(NavItem("my", _("Inbox"), "notifications:inbox", frozenset(), 30))

@@ -9,8 +9,18 @@ setup_venv() {
   local want
   want=$(sha256sum pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+    # pip's own output goes to a log; only a failure shows it.
+    local log
+    log=$(mktemp)
+    echo "Installing the Python packages into .venv (first run: a few minutes)..."
+    if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+      .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"; } >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "ERROR: pip install failed (output above)." >&2
+      rm -f "$log"
+      return 1
+    fi
+    rm -f "$log"
     echo "$want" >"$stamp"
   fi
 }
@@ -41,4 +51,28 @@ ensure_chromium() {
   fi
   echo "WARNING: /usr/bin/chromium missing; the browser journeys will be skipped." >&2
   return 1
+}
+
+# Front-end packages (Bootstrap, bootstrap-icons, ECharts; versions in package.json) are fetched
+# from the npm registry into node_modules/ (never committed) and served as static files from
+# there (config/settings/base.py: STATICFILES_DIRS). No CDN at run time, no build step.
+# Reinstalled only when package.json changed since the last install.
+ensure_assets() {
+  local stamp="node_modules/.installed"
+  local want
+  want=$(sha256sum package.json | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "ERROR: npm is missing. The pages' styles and charts (Bootstrap, bootstrap-icons, ECharts)" >&2
+    echo "are installed with npm: install Node.js and npm (Debian: apt-get install npm), then rerun." >&2
+    return 1
+  fi
+  echo "Installing the front-end packages (Bootstrap, bootstrap-icons, ECharts) with npm..."
+  if ! npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null; then
+    echo "ERROR: npm install failed (see the output of 'npm install' run by hand)." >&2
+    return 1
+  fi
+  echo "$want" >"$stamp"
 }

@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # design system (docs/design.md)
+    "django_htmx",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_tables2",
     # ground floor
     "core",
     "security",
@@ -70,6 +75,7 @@ MIDDLEWARE = [
     # the admin theme's scripts (django-unfold, Alpine.js) need 'unsafe-eval' on /admin/ only
     "accounts.admin_theme.admin_csp",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.InputGuardMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -151,7 +157,25 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues win over every library's (django-celery-beat says "分钟" for the
+# meeting's "Minutes" and "任务名" for "Name"): LOCALE_PATHS load before any app's catalogue, so
+# each project app's catalogue is listed here, whatever the order of INSTALLED_APPS.
+PROJECT_APPS = [
+    "core",
+    "security",
+    "accounts",
+    "audit",
+    "deadlines",
+    "notifications",
+    "governance",
+    "incidents",
+    "reporting",
+    "training",
+    "integrations",
+]
+LOCALE_PATHS = [BASE_DIR / "locale"] + [
+    BASE_DIR / app / "locale" for app in PROJECT_APPS if (BASE_DIR / app / "locale").is_dir()
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -159,7 +183,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages fetched with npm by the setup (scripts/_setup.sh: ensure_assets) into
+# node_modules/ (outside git); only their dist folders are served, under static/vendor/.
+ASSETS_DIR = Path(env.str("ASSETS_DIR", default=str(BASE_DIR / "node_modules")))
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap", ASSETS_DIR / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", ASSETS_DIR / "bootstrap-icons" / "font"),
+    ("vendor/echarts", ASSETS_DIR / "echarts" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -263,6 +295,15 @@ SPECTACULAR_SETTINGS = {
         "CounterpartyKindEnum": "governance.models.agreements.Counterparty.Kind",
     },
 }
+
+# Forms render with crispy-forms' Bootstrap 5 pack, tables with django-tables2's Bootstrap 5
+# template (docs/design.md).
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+FORM_RENDERER = "core.rendering.FormRenderer"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# Error pages in Chinese inside the layout (core/error_views.py; config/urls.py handler403 etc.).
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 AUDITLOG_STORE_JSON_CHANGES = True
