@@ -51,8 +51,9 @@ VENDOR_STRINGS = [
     pgettext_lazy("authenticator", "The user that this device belongs to."),
     pgettext_lazy("authenticator", "The human-readable name of this device."),
     pgettext_lazy("authenticator", "Is this device ready for use?"),
-    gettext_noop(
-        "A timestamp of the last failed verification attempt. Null if last attempt succeeded."
+    pgettext_lazy(
+        "authenticator",
+        "A timestamp of the last failed verification attempt. Null if last attempt succeeded.",
     ),
     pgettext_lazy("authenticator", "Number of successive failed attempts."),
     pgettext_lazy(
@@ -67,8 +68,9 @@ VENDOR_STRINGS = [
     pgettext_lazy(
         "authenticator", "The number of time steps the prover is known to deviate from our clock."
     ),
-    gettext_noop(
-        "The t value of the latest verified token. The next token must be at a higher time step."
+    pgettext_lazy(
+        "authenticator",
+        "The t value of the latest verified token. The next token must be at a higher time step.",
     ),
     gettext_noop("task result"),
     gettext_noop("task results"),
