@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 
 from .roles import Role
@@ -25,7 +26,6 @@ APP_NAMES = {
     "django_otp": _("Two-factor authentication"),
     "django_celery_results": _("Background task results"),
     "django_celery_beat": _("Scheduled tasks"),
-    "auditlog": _("Audit trail"),
 }
 
 # Models the libraries name in words their catalogues leave untranslated ("app_label.model" ->
@@ -86,9 +86,9 @@ def _name_things() -> None:
         for model in models:
             for field in model._meta.fields:
                 if isinstance(field.verbose_name, str):
-                    field.verbose_name = _(field.verbose_name)
+                    field.verbose_name = pgettext_lazy("authenticator", field.verbose_name)
                 if field.help_text and isinstance(field.help_text, str):
-                    field.help_text = _(field.help_text)
+                    field.help_text = pgettext_lazy("authenticator", field.help_text)
     Group.__str__ = role_label  # type: ignore[method-assign]
 
 
@@ -149,3 +149,24 @@ def _theme_library_admins() -> None:
 def apply() -> None:
     _name_things()
     _theme_library_admins()
+
+
+def admin_csp(get_response):
+    """Middleware: the admin's pages allow 'unsafe-eval' in script-src, and only they do.
+
+    django-unfold drives its menus, filters, tabs and search with the standard Alpine.js build,
+    which evaluates its expressions with the Function constructor (unfold ships no CSP build);
+    without this the admin's command palette covers every page and nothing opens. Scripts still
+    come only from our origin or carry the page's nonce; the product's own pages keep the strict
+    policy (tests/admin_theme)."""
+    from django.conf import settings
+
+    prefix = "/admin/"
+
+    def middleware(request):
+        response = get_response(request)
+        if request.path.startswith(prefix) and getattr(settings, "CONTENT_SECURITY_POLICY", None):
+            response._csp_update = {"script-src": ["'unsafe-eval'"]}
+        return response
+
+    return middleware

@@ -2,7 +2,7 @@
 does not carry these, so ours does (Django merges every app's catalogue). Never imported:
 makemessages reads it."""
 
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
 
 VENDOR_STRINGS = [
     # django-axes (no Simplified Chinese catalogue)
@@ -34,37 +34,43 @@ VENDOR_STRINGS = [
     gettext_noop("The time when access attempt expires and is no longer valid."),
     gettext_noop("Logout Time"),
     gettext_noop("Session key hash (sha256)"),
-    gettext_noop("user"),
-    gettext_noop("name"),
-    gettext_noop("confirmed"),
-    gettext_noop("throttling failure timestamp"),
-    gettext_noop("throttling failure count"),
-    gettext_noop("created at"),
-    gettext_noop("last used at"),
-    gettext_noop("key"),
-    gettext_noop("step"),
-    gettext_noop("t0"),
-    gettext_noop("digits"),
-    gettext_noop("tolerance"),
-    gettext_noop("drift"),
-    gettext_noop("last t"),
-    gettext_noop("The user that this device belongs to."),
-    gettext_noop("The human-readable name of this device."),
-    gettext_noop("Is this device ready for use?"),
-    gettext_noop(
-        "A timestamp of the last failed verification attempt. Null if last attempt succeeded."
+    pgettext_lazy("authenticator", "user"),
+    pgettext_lazy("authenticator", "name"),
+    pgettext_lazy("authenticator", "confirmed"),
+    pgettext_lazy("authenticator", "throttling failure timestamp"),
+    pgettext_lazy("authenticator", "throttling failure count"),
+    pgettext_lazy("authenticator", "created at"),
+    pgettext_lazy("authenticator", "last used at"),
+    pgettext_lazy("authenticator", "key"),
+    pgettext_lazy("authenticator", "step"),
+    pgettext_lazy("authenticator", "t0"),
+    pgettext_lazy("authenticator", "digits"),
+    pgettext_lazy("authenticator", "tolerance"),
+    pgettext_lazy("authenticator", "drift"),
+    pgettext_lazy("authenticator", "last t"),
+    pgettext_lazy("authenticator", "The user that this device belongs to."),
+    pgettext_lazy("authenticator", "The human-readable name of this device."),
+    pgettext_lazy("authenticator", "Is this device ready for use?"),
+    pgettext_lazy(
+        "authenticator",
+        "A timestamp of the last failed verification attempt. Null if last attempt succeeded.",
     ),
-    gettext_noop("Number of successive failed attempts."),
-    gettext_noop("The date and time when this device was initially created in the system."),
-    gettext_noop("The most recent date and time this device was used."),
-    gettext_noop("A hex-encoded secret key of up to 40 bytes."),
-    gettext_noop("The time step in seconds."),
-    gettext_noop("The Unix time at which to begin counting steps."),
-    gettext_noop("The number of digits to expect in a token."),
-    gettext_noop("The number of time steps in the past or future to allow."),
-    gettext_noop("The number of time steps the prover is known to deviate from our clock."),
-    gettext_noop(
-        "The t value of the latest verified token. The next token must be at a higher time step."
+    pgettext_lazy("authenticator", "Number of successive failed attempts."),
+    pgettext_lazy(
+        "authenticator", "The date and time when this device was initially created in the system."
+    ),
+    pgettext_lazy("authenticator", "The most recent date and time this device was used."),
+    pgettext_lazy("authenticator", "A hex-encoded secret key of up to 40 bytes."),
+    pgettext_lazy("authenticator", "The time step in seconds."),
+    pgettext_lazy("authenticator", "The Unix time at which to begin counting steps."),
+    pgettext_lazy("authenticator", "The number of digits to expect in a token."),
+    pgettext_lazy("authenticator", "The number of time steps in the past or future to allow."),
+    pgettext_lazy(
+        "authenticator", "The number of time steps the prover is known to deviate from our clock."
+    ),
+    pgettext_lazy(
+        "authenticator",
+        "The t value of the latest verified token. The next token must be at a higher time step.",
     ),
     gettext_noop("task result"),
     gettext_noop("task results"),
@@ -106,12 +112,10 @@ VENDOR_STRINGS = [
     gettext_noop("Datetime field when the group result was created in UTC"),
     gettext_noop("Datetime field when the group was completed in UTC"),
     gettext_noop("Celery Results"),
-    # django-unfold
+    # django-unfold ("System", "From", "To" and "General" are left to the other catalogues)
     gettext_noop("Select record"),
     gettext_noop("Select action"),
     gettext_noop("Value"),
-    gettext_noop("From"),
-    gettext_noop("To"),
     gettext_noop("Date from"),
     gettext_noop("Date to"),
     gettext_noop("Not enough data."),
@@ -171,10 +175,8 @@ VENDOR_STRINGS = [
     gettext_noop("Previous"),
     gettext_noop("Next"),
     gettext_noop("Search apps and models..."),
-    gettext_noop("General"),
     gettext_noop("Light"),
     gettext_noop("Dark"),
-    gettext_noop("System"),
     gettext_noop("Return to site"),
     gettext_noop("Choose file to upload"),
     gettext_noop("Toggle password visibility"),

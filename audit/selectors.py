@@ -4,6 +4,7 @@ import datetime as dt
 
 import django_filters
 from auditlog.registry import auditlog
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -64,6 +65,14 @@ class AuditEntryFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["actor", "model", "object_id", "action", "channel", "date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():  # Bootstrap 5's classes (the design system)
+            widgets = getattr(field.widget, "widgets", [field.widget])
+            for widget in widgets:
+                css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def filter_actor(self, queryset, name, value):
         value = value.strip()

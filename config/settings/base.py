@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "security.middleware.TwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
+    # the admin theme's scripts (django-unfold, Alpine.js) need 'unsafe-eval' on /admin/ only
+    "accounts.admin_theme.admin_csp",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -174,3 +174,14 @@ def test_a_policy_is_described_in_words_in_the_admin(client_for, officer):
     assert "提前30分钟提醒，到期时通知，之后每2小时升级" in html
     assert "演示时限" in html
     assert "↻" not in html and "-30m" not in html
+
+
+def test_only_the_admin_relaxes_the_script_policy(client_for, officer):
+    client = client_for(officer)
+    admin_policy = client.get("/admin/")["Content-Security-Policy"]
+    page_policy = client.get("/governance/agreements/")["Content-Security-Policy"]
+    assert (
+        "'unsafe-eval'" in admin_policy
+        and "'unsafe-inline'" not in admin_policy.split("script-src")[1].split(";")[0]
+    )
+    assert "'unsafe-eval'" not in page_policy

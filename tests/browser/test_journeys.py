@@ -63,13 +63,13 @@ def test_officer_records_counterparty_and_agreement_and_sees_renewal_deadline(
     page.fill("#id_name", "华东数据服务有限公司")
     page.fill("#id_short_name", "华东数据")
     page.fill("#id_credit_code", credit_code("E2E00001"))
-    page.click("input[name=_save]")
-    expect_text(page, ".messagelist .success", "华东数据服务有限公司")
+    page.click("button[name=_save]")
+    expect_text(page, "li", "华东数据服务有限公司")
 
     page.goto("/admin/governance/cooperationagreement/add/")
     page.fill("#id_reference", "XY-E2E-0001")
     page.fill("#id_title", "行情数据共享合作协议")
-    page.locator(".field-counterparty .select2-selection").click()
+    page.locator("#id_counterparty + .select2 .select2-selection").click()
     page.fill(".select2-container--open .select2-search__field", "华东")
     page.locator(".select2-results__option", has_text="华东数据服务有限公司").click()
     page.select_option("#id_scope", "external")
@@ -88,16 +88,16 @@ def test_officer_records_counterparty_and_agreement_and_sees_renewal_deadline(
         files=[{"name": "agreement.pdf", "mimeType": "application/pdf", "buffer": A_PDF}],
     )
     page.select_option("#id_owner", str(officer.pk))
-    page.click("input[name=_save]")
-    expect_text(page, ".messagelist .success", "XY-E2E-0001")
+    page.click("button[name=_save]")
+    expect_text(page, "li", "XY-E2E-0001")
 
     admin_action(page, "/admin/governance/cooperationagreement/", "XY-E2E-0001", "submit")
-    expect_text(page, ".messagelist .success", "(1)")
+    expect_text(page, "li", "(1)")
 
     # Four eyes: the owner may not approve; a second officer does.
     sign_in(page, officer2.username)
     admin_action(page, "/admin/governance/cooperationagreement/", "XY-E2E-0001", "approve")
-    expect_text(page, ".messagelist .success", "(1)")
+    expect_text(page, "li", "(1)")
 
     sign_in(page, officer.username)
     page.goto("/governance/agreements/")

@@ -172,9 +172,7 @@ def test_the_second_officer_is_notified_of_an_agreement_created_on_the_page(
     deliver_batch(list(Outbox.objects.values_list("id", flat=True)))
     told = InboxItem.objects.filter(user=officer2, url=agreement.get_absolute_url())
     assert told.exists()
-    assert not InboxItem.objects.filter(
-        user=officer, url=agreement.get_absolute_url()
-    ).exists()
+    assert not InboxItem.objects.filter(user=officer, url=agreement.get_absolute_url()).exists()
     # The second officer reads it in the inbox and approves from the agreement's page.
     inbox = client_for(officer2).get(reverse("notifications:inbox")).content.decode()
     assert agreement.reference in inbox
