@@ -281,7 +281,8 @@ def _seed_drills(officer, year):
     now = timezone.now()
     here = get_current_timezone()
     first = dt.datetime(year, 1, 2, 10, 0, tzinfo=here)
-    when = max(first, now - dt.timedelta(days=70))
+    day = timezone.localtime(max(first, now - dt.timedelta(days=70))).date()
+    when = dt.datetime(day.year, day.month, day.day, 9, 30, tzinfo=here)
     with demo.played_at(when - dt.timedelta(days=30)):
         done = services.drill_plan(
             year=year,

@@ -26,10 +26,9 @@ def fits(page, name: str):
 
 def test_staff_works_from_a_phone(chromium, live_app):
     from accounts.demo import DEMO_PASSWORD
-    from training.models import TrainingAssignment
-
     from notifications.delivery import deliver_batch
     from notifications.models import Outbox
+    from training.models import TrainingAssignment
 
     call_command("seed_demo", verbosity=0)
     # The worker's part: deliver the staff member's in-app messages to the inbox.
