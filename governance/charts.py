@@ -53,3 +53,35 @@ def year_bars(summaries, *, width=560, height=220) -> str:
         legend_x += 70
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped labels only
+
+
+def year_bars_options(summaries) -> dict:
+    """The same figures as year_bars, as ECharts options for the web page (core's {% chart %}):
+    the legend above the plot, the axis labels inside the card (grid.containLabel), each bar's
+    count inside its segment."""
+    years = [str(s.year) for s in summaries]
+    series = [
+        {
+            "name": str(label),
+            "type": "bar",
+            "stack": "periods",
+            "barMaxWidth": 48,
+            "itemStyle": {"color": COLOURS[state]},
+            "label": {"show": True, "color": "#fff", "formatter": "{@[1]}"},
+            "data": [[str(s.year), getattr(s, state)] for s in summaries],
+            "emphasis": {"focus": "series"},
+        }
+        for state, label in (("met", _("Met")), ("due", _("Due")), ("missed", _("Missed")))
+    ]
+    for item in series:
+        # no "0" drawn on an empty segment
+        item["data"] = [{"value": pair, "label": {"show": bool(pair[1])}} for pair in item["data"]]
+    return {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0, "left": "center"},
+        "grid": {"top": 40, "left": 8, "right": 16, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": years},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": series,
+    }

@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from accounts import policy
 from accounts.policy import can_write, sees_everything
 from core import pages
 
 from . import exports, forms, selectors, services
-from .charts import year_bars
+from .charts import year_bars, year_bars_options
 from .models import (
     ActionItem,
     CooperationAgreement,
@@ -25,6 +26,7 @@ from .models import (
     ObligationPeriod,
     SharingRegistration,
 )
+from .tables import SharingLogTable
 
 
 def firm_wide_only(view):
@@ -83,6 +85,7 @@ def _dashboard_context(request):
     return {
         "d": dashboard,
         "chart": year_bars(dashboard.summaries),
+        "chart_options": year_bars_options(dashboard.summaries),
         "statuses": statuses,
         "generated_at": timezone.now(),
     }
@@ -331,10 +334,15 @@ def sharing_log(request):
     if fmt == "xlsx":
         header, rows = exports.sharing_log_rows(entries)
         return exports.xlsx_response([(_("Sharing log"), header, rows)], "sharing-log.xlsx")
+    table = SharingLogTable(entries)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    query = request.GET.copy()
+    for key in ("page", "sort", "format"):
+        query.pop(key, None)
     return render(
         request,
         "governance/sharing_log.html",
-        {"form": form, "entries": entries[:500], "query": request.GET.urlencode()},
+        {"form": form, "table": table, "query": query.urlencode()},
     )
 
 

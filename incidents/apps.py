@@ -17,7 +17,10 @@ class IncidentsConfig(AppConfig):
 
         workers = frozenset({Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
         readers = workers | {Role.AUDITOR}
-        register(NavItem("my", _("Report a concern"), "incidents:concern-new", frozenset(), 10))
+        # Auditors read and change nothing: the form would refuse them (policy is_writer).
+        from accounts.policy.roles import WRITERS
+
+        register(NavItem("my", _("Report a concern"), "incidents:concern-new", WRITERS, 10))
         register(NavItem("my", _("My concerns"), "incidents:my-concerns", frozenset(), 11))
         register(
             NavItem(

@@ -9,8 +9,18 @@ setup_venv() {
   local want
   want=$(sha256sum pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+    # pip's own output goes to a log; only a failure shows it.
+    local log
+    log=$(mktemp)
+    echo "Installing the Python packages into .venv (first run: a few minutes)..."
+    if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+      .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"; } >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "ERROR: pip install failed (output above)." >&2
+      rm -f "$log"
+      return 1
+    fi
+    rm -f "$log"
     echo "$want" >"$stamp"
   fi
 }

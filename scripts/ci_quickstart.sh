@@ -19,11 +19,17 @@ stop() {
 }
 trap stop EXIT
 url="http://127.0.0.1:$port"
-for i in $(seq 1 120); do
+for i in $(seq 1 240); do
   if curl -fsS "$url/accounts/login/" -o "$scratch/login.html" 2>/dev/null; then break; fi
   if ! kill -0 "$runner" 2>/dev/null; then echo "quick start exited early:"; cat "$log"; exit 1; fi
   sleep 1
 done
 grep -q "登录" "$scratch/login.html" || { echo "login page not served in Chinese"; cat "$log"; exit 1; }
+# The login page answers while the demo data is still loading: sign in once the banner is out.
+for _ in $(seq 1 240); do
+  grep -q "password:" "$log" && break
+  if ! kill -0 "$runner" 2>/dev/null; then echo "quick start exited early:"; cat "$log"; exit 1; fi
+  sleep 1
+done
 .venv/bin/python scripts/smoke_login.py "$url"
 echo "quick start OK: login page served at $url after ${i}s"

@@ -128,7 +128,11 @@ def test_dashboard_page_chart_pdf_excel_and_access(
         with django_assert_max_num_queries(30):
             page = client.get("/governance/?year=2026")
         html = page.content.decode()
-        assert page.status_code == 200 and "<svg" in html and "2026-Q1" in html
+        assert page.status_code == 200 and "2026-Q1" in html
+        # the chart: ECharts options (drawn by static/js/app.js), years on the axis
+        assert 'data-chart="obligations-chart-options"' in html
+        assert '<script id="obligations-chart-options" type="application/json">' in html
+        assert '"xAxis": {"type": "category", "data": [' in html and "containLabel" in html
         pdf = client.get("/governance/dashboard.pdf?year=2026")
         assert pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
         xlsx = client.get("/governance/dashboard.xlsx?year=2026")

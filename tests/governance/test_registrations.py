@@ -187,7 +187,13 @@ def test_refusal_shows_on_the_page_and_in_the_api(
     }
     page = client.post("/governance/registrations/", data)
     assert page.status_code == 200
-    assert "errorlist" in page.content.decode()  # the refusal is a form error
+    html = page.content.decode()
+    # the refusal is a form error, shown above the form (crispy's alert) and the form kept open
+    assert (
+        "alert-danger" in html
+        and narrow.reference in html
+        and '<details class="card mb-3" open>' in html
+    )
     api = client.post("/api/governance/registrations/", data)
     assert api.status_code == 400 and narrow.reference in api.json()["detail"]
     assert not SharingRegistration.objects.exists()

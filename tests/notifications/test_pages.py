@@ -23,7 +23,8 @@ def test_unread_count_in_the_header_and_inbox(client_for, handler, delivered):
     client = client_for(handler)
     body = client.get(reverse("home")).content.decode()
     assert reverse("notifications:inbox") in body
-    assert '<span class="badge danger"' in body and ">2</span>" in body
+    assert 'class="badge rounded-pill text-bg-danger"' in body and ">2</span>" in body
+    assert "2 条未读消息" in body  # read out by screen readers
     body = client.get(reverse("notifications:inbox")).content.decode()
     assert "请审批首报" in body and "第二条" in body
 
