@@ -362,8 +362,8 @@ def _concerns(users, now):
     with demo.played_at(seen - 40 * dt.timedelta(minutes=1)):
         first = services.concern_submit(
             reporter=staff,
-            summary="同事把客户资料导出到了个人U盘",
-            details="刚才在营业部看到同事把客户资料表导出后拷贝到个人U盘。",
+            summary="同事把客户资料导出到了个人移动硬盘",
+            details="刚才在营业部看到同事把客户资料表导出后拷贝到个人移动硬盘。",
             observed_at=seen - H,
         )
     if export_case is not None:
@@ -376,7 +376,7 @@ def _concerns(users, now):
     with demo.played_at(now - 5 * H):
         services.concern_submit(
             reporter=staff,
-            summary="收到自称公司IT的短信，要求点击链接重置密码",
+            summary="收到自称公司信息技术部的短信，要求点击链接重置密码",
             details="短信里的链接不是公司域名，我没有点击。",
             observed_at=now - 6 * H,
         )
