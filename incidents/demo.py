@@ -148,6 +148,23 @@ CASES = [
 ORDER = ["new", "graded", "handling", "resolved", "summarised", "closed"]
 
 
+def _daytime(now: dt.datetime, days_ago: float, i: int) -> dt.datetime:
+    """`days_ago` days back, at an office-hours time that differs from case to case (the
+    newest case keeps its exact age)."""
+    if days_ago < 1:
+        return now - dt.timedelta(days=days_ago)
+    day = timezone.localtime(now - dt.timedelta(days=days_ago)).date()
+    at = dt.datetime(
+        day.year,
+        day.month,
+        day.day,
+        9 + (i * 4) % 11,
+        (i * 17) % 60,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return min(at, now - 2 * H)
+
+
 def _users() -> dict[str, User]:
     names = ["handler", "handler2", "compliance", "compliance2", "staff", "staff2"]
     return {u.username: u for u in User.objects.filter(username__in=names)}
@@ -341,15 +358,16 @@ def _concerns(users, now):
     if Concern.objects.filter(reporter=staff).exists():
         return None
     export_case = Incident.objects.filter(title="员工违规导出客户资料").first()
-    with demo.played_at(now - 9 * D - 3 * H):
+    seen = export_case.discovered_at if export_case else now - 9 * D
+    with demo.played_at(seen - 40 * dt.timedelta(minutes=1)):
         first = services.concern_submit(
             reporter=staff,
-            summary="同事把客户资料导出到了个人U盘",
-            details="今天下午在营业部看到同事把客户资料表导出后拷贝到个人U盘。",
-            observed_at=now - 9 * D - 4 * H,
+            summary="同事把客户资料导出到了个人移动硬盘",
+            details="刚才在营业部看到同事把客户资料表导出后拷贝到个人移动硬盘。",
+            observed_at=seen - H,
         )
     if export_case is not None:
-        with demo.played_at(now - 9 * D - 2 * H):
+        with demo.played_at(seen + 10 * dt.timedelta(minutes=1)):
             services.concern_close(
                 concern=first,
                 actor=users["handler"],
@@ -358,7 +376,7 @@ def _concerns(users, now):
     with demo.played_at(now - 5 * H):
         services.concern_submit(
             reporter=staff,
-            summary="收到自称公司IT的短信，要求点击链接重置密码",
+            summary="收到自称公司信息技术部的短信，要求点击链接重置密码",
             details="短信里的链接不是公司域名，我没有点击。",
             observed_at=now - 6 * H,
         )
@@ -373,9 +391,9 @@ def seed_incidents():
     if len(users) < 6:
         return "incidents: demo people missing, skipped"
     now = timezone.now()
-    for case in CASES:
+    for i, case in enumerate(CASES):
         owner = users[case.owner]
-        discovered = now - dt.timedelta(days=case.days_ago)
+        discovered = _daytime(now, case.days_ago, i)
         with demo.played_at(discovered + dt.timedelta(minutes=5)):
             incident = services.incident_create(
                 title=case.title,

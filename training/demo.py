@@ -49,7 +49,7 @@ QUESTIONS_OPS = [
     (
         "传输第3级及以上数据时应当：",
         "single",
-        [("*使用加密通道", True), ("使用个人邮箱", False), ("拷贝到个人U盘", False)],
+        [("*使用加密通道", True), ("使用个人邮箱", False), ("拷贝到个人移动硬盘", False)],
     ),
     (
         "应急处置的环节包括：",
@@ -281,7 +281,8 @@ def _seed_drills(officer, year):
     now = timezone.now()
     here = get_current_timezone()
     first = dt.datetime(year, 1, 2, 10, 0, tzinfo=here)
-    when = max(first, now - dt.timedelta(days=70))
+    day = timezone.localtime(max(first, now - dt.timedelta(days=70))).date()
+    when = dt.datetime(day.year, day.month, day.day, 9, 30, tzinfo=here)
     with demo.played_at(when - dt.timedelta(days=30)):
         done = services.drill_plan(
             year=year,

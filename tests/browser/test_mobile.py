@@ -85,7 +85,7 @@ def test_staff_works_from_a_phone(chromium, live_app):
         assert page.goto("/incidents/concerns/new/").status == 200
         fits(page, "concern-new")
         assert page.goto("/incidents/concerns/mine/").status == 200
-        page.locator("text=收到自称公司IT的短信").first.wait_for()
+        page.locator("text=收到自称公司信息技术部的短信").first.wait_for()
         fits(page, "my-concerns")
 
         assert page.goto("/incidents/my-rectifications/").status == 200

@@ -347,7 +347,8 @@ MATRIX = {
     "reporting:api-root": row(403, 200, 200, 200, 200, 200, 200),
     "reporting:api-rule-detail": row(403, 403, 403, 200, 200, 200, 200),
     "reporting:api-rule-list": row(403, 403, 403, 200, 200, 200, 200),
-    "reporting:api-submission-detail": row(403, 403, 403, 404, 404, 404, 404),
+    # The demo firm's first submission: a report on the handler's own (closed) case.
+    "reporting:api-submission-detail": row(403, 403, 403, 200, 200, 200, 200),
     "reporting:api-submission-list": row(403, 403, 403, 200, 200, 200, 200),
     "reporting:incident-reports": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:intel-create": row(302, 403, 403, 200, 200, 403, 200),
