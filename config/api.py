@@ -13,6 +13,7 @@ from rest_framework.urlpatterns import format_suffix_patterns
 
 from audit import api as audit_api
 from governance import api as governance_api
+from governance import api_sharing as governance_api_sharing
 from governance import media_api as governance_media_api
 from incidents import api as incidents_api
 from integrations import api as integrations_api
@@ -75,6 +76,17 @@ REGISTRY = {
         ("governance/meetings", governance_api.MeetingViewSet, "api-meeting"),
         ("governance/action-items", governance_api.ActionItemViewSet, "api-action-item"),
         (
+            "governance/catalogue-items",
+            governance_api_sharing.CatalogueItemViewSet,
+            "api-catalogue-item",
+        ),
+        (
+            "governance/sharing-requests",
+            governance_api_sharing.SharingRequestViewSet,
+            "api-sharing-request",
+        ),
+        ("governance/ledger", governance_api_sharing.LedgerEventViewSet, "api-ledger-event"),
+        (
             "governance/obligation-periods",
             governance_api.ObligationPeriodViewSet,
             "api-obligation-period",
@@ -116,6 +128,13 @@ for _namespace, _entries in REGISTRY.items():
 
 # Views outside the router, after it: "queue" is reserved and never an alert source's slug.
 EXTRA = {
+    "governance": [
+        path(
+            "governance/ledger-intake/<slug:system>/",
+            governance_api_sharing.LedgerIntakeView.as_view(),
+            name="ledger-intake",
+        )
+    ],
     "integrations": [
         path("alerts/<slug:source>/", api_alerts.AlertIntakeView.as_view(), name="alert-intake")
     ],

@@ -341,3 +341,115 @@ class ObligationPeriodAdmin(PolicyAdmin):
 
 
 from . import media_admin  # noqa: E402,F401  (the media register and the evaluations)
+
+# --- Catalogue, pre-share gate, ledger (issue 19) ---------------------------------------------
+from .models import (  # noqa: E402
+    ApprovalRule,
+    BulkThreshold,
+    CatalogueItem,
+    CatalogueVersion,
+    ExchangeSystem,
+    LedgerEvent,
+    SharingRequest,
+)
+
+_MATRIX = {
+    "add": "governance.sharing_matrix.change",
+    "change": "governance.sharing_matrix.change",
+    "delete": "governance.sharing_matrix.change",
+}
+
+
+@admin.register(ApprovalRule)
+class ApprovalRuleAdmin(PolicyAdmin):
+    list_display = [
+        "order",
+        "code",
+        "name",
+        "data_level",
+        "sharing_tier",
+        "area",
+        "volume",
+        "refuse",
+        "approvers",
+        "security_assessment",
+        "marker",
+        "active",
+    ]
+    list_display_links = ["code"]
+    list_filter = ["active", "refuse", "marker", "data_level", "sharing_tier", "area", "volume"]
+    search_fields = ["code", "name", "source"]
+    policy_actions = _MATRIX
+
+
+@admin.register(BulkThreshold)
+class BulkThresholdAdmin(PolicyAdmin):
+    list_display = ["data_level", "records", "marker", "source"]
+    policy_actions = _MATRIX
+
+
+class CatalogueItemInline(PolicyInline, admin.TabularInline):
+    model = CatalogueItem
+    extra = 0
+    fields = ["code", "name_zh", "business_category", "data_level", "sharing_tier"]
+    readonly_fields = fields
+    policy_actions: dict[str, str] = {}  # a version changes by import and approval only
+
+
+@admin.register(CatalogueVersion)
+class CatalogueVersionAdmin(PolicyAdmin):
+    list_display = ["number", "title", "state", "created_by", "approved_by", "approved_at"]
+    list_filter = ["state"]
+    inlines = [CatalogueItemInline]
+    policy_actions: dict[str, str] = {}  # import and approval are services (the catalogue page)
+
+
+@admin.register(CatalogueItem)
+class CatalogueItemAdmin(PolicyAdmin):
+    list_display = ["code", "name_zh", "name_en", "business_category", "data_level", "sharing_tier"]
+    list_filter = ["version", "data_level", "sharing_tier", "business_category"]
+    search_fields = ["code", "name_zh", "name_en", "definition"]
+    policy_actions: dict[str, str] = {}
+
+
+@admin.register(SharingRequest)
+class SharingRequestAdmin(PolicyAdmin):
+    list_display = [
+        "reference",
+        "counterparty",
+        "data_level",
+        "sharing_tier",
+        "area",
+        "record_count",
+        "used_records",
+        "state",
+        "matched_rule",
+    ]
+    list_filter = ["state", "data_level", "sharing_tier", "area", "method", "cross_border"]
+    search_fields = ["reference", "counterparty__name", "purpose"]
+    policy_actions: dict[str, str] = {}  # decided through the gate's services
+
+
+@admin.register(LedgerEvent)
+class LedgerEventAdmin(PolicyAdmin):
+    list_display = [
+        "id",
+        "occurred_at",
+        "system",
+        "kind",
+        "actor",
+        "request_reference",
+        "record_count",
+        "encrypted",
+        "is_mismatch",
+    ]
+    list_filter = ["is_mismatch", "kind", "encrypted", "system"]
+    search_fields = ["external_id", "request_reference", "actor"]
+    show_full_result_count = False  # a million rows: no COUNT(*) per page
+    policy_actions: dict[str, str] = {}  # append-only
+
+
+@admin.register(ExchangeSystem)
+class ExchangeSystemAdmin(PolicyAdmin):
+    list_display = ["name", "slug", "active", "created_at"]
+    policy_actions = {"add": "governance.ledger.systems", "change": "governance.ledger.systems"}

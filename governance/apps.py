@@ -14,8 +14,10 @@ class GovernanceConfig(AppConfig):
 
         from . import (
             demo,  # noqa: F401  (registers the demo seeder)
+            demo_sharing,  # noqa: F401  (registers the catalogue, gate and ledger demo)
             obligations,
             resolvers,
+            sharing_events,  # noqa: F401  (registers the gate's and the ledger's event kinds)
         )
 
         register_app(
@@ -54,10 +56,13 @@ class GovernanceConfig(AppConfig):
             ),
             NavItem(
                 "compliance",
-                _("Sharing registrations"),
-                "governance:registration-list",
+                _("Sharing requests"),
+                "governance:sharing-request-list",
                 ANY_ROLE,
                 30,
+            ),
+            NavItem(
+                "compliance", _("Regulatory data catalogue"), "governance:catalogue", ANY_ROLE, 32
             ),
             NavItem("compliance", _("Meetings"), "governance:meeting-list", officers, 40),
             NavItem(
@@ -72,5 +77,8 @@ class GovernanceConfig(AppConfig):
             ),
             NavItem("my", _("Contact directory"), "governance:directory", frozenset(), 60),
             NavItem("audit", _("Sharing log"), "governance:sharing-log", officers, 20),
+            NavItem(
+                "audit", _("Ledger of transfers"), "governance:ledger", FIRM_WIDE | HANDLERS, 21
+            ),
         ):
             register(item)

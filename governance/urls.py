@@ -1,8 +1,43 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sharing
 
 app_name = "governance"
+
+
+def views_sharing_urls():
+    """The catalogue, the pre-share gate and the ledger (issue 19)."""
+    v = views_sharing
+    req = "governance/sharing-requests/<int:pk>/"
+    return [
+        path("governance/catalogue/", v.catalogue, name="catalogue"),
+        path("governance/catalogue/import/", v.catalogue_import, name="catalogue-import"),
+        path(
+            "governance/catalogue/versions/<int:pk>/approve/",
+            v.catalogue_approve,
+            name="catalogue-approve",
+        ),
+        path(
+            "governance/catalogue/versions/<int:pk>/export.xlsx",
+            v.catalogue_export,
+            name="catalogue-export",
+        ),
+        path("governance/sharing-requests/", v.sharing_request_list, name="sharing-request-list"),
+        path(
+            "governance/sharing-requests/new/",
+            v.sharing_request_create,
+            name="sharing-request-create",
+        ),
+        path(req, v.sharing_request_detail, name="sharing-request-detail"),
+        path(req + "assess/", v.sharing_request_assess, name="sharing-request-assess"),
+        path(req + "approve/", v.sharing_request_approve, name="sharing-request-approve"),
+        path(req + "refuse/", v.sharing_request_refuse, name="sharing-request-refuse"),
+        path(req + "withdraw/", v.sharing_request_withdraw, name="sharing-request-withdraw"),
+        path(req + "checksum/", v.sharing_request_checksum, name="sharing-request-checksum"),
+        path("governance/ledger/", v.ledger, name="ledger"),
+        path("governance/ledger/usage/", v.ledger_usage, name="ledger-usage"),
+    ]
+
 
 urlpatterns = [
     path("governance/", views.dashboard, name="dashboard"),
@@ -48,6 +83,7 @@ urlpatterns = [
         name="registration-refuse",
     ),
     path("governance/sharing-log/", views.sharing_log, name="sharing-log"),
+    *views_sharing_urls(),
     path("governance/directory/", views.directory, name="directory"),
     path("governance/meetings/", views.meeting_list, name="meeting-list"),
     path("governance/meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),

@@ -40,6 +40,7 @@ from .visibility import VisibleQuerySet, can_see, can_write, sees_everything, vi
 # Each module registers its rules when imported.
 from . import ground  # noqa: E402,F401  isort: skip
 from . import governance  # noqa: E402,F401  isort: skip
+from . import sharing_gate  # noqa: E402,F401  isort: skip
 from . import integrations  # noqa: E402,F401  isort: skip
 from . import training  # noqa: E402,F401  isort: skip
 from . import incidents, reporting  # noqa: E402,F401  isort: skip

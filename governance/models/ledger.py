@@ -40,6 +40,10 @@ class ExchangeSystem(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def visibility_q(cls, user) -> Q:
+        return Q(pk__in=[])  # officers (who see everything) keep the register; nobody else
+
 
 class LedgerBatch(models.Model):
     """One signed intake request (one or many events); its signature is accepted once."""

@@ -205,7 +205,10 @@ class MediumCheck(models.Model):
         FAILED = "failed", _("Failed: take out of use")
 
     medium = models.ForeignKey(
-        SharingMedium, on_delete=models.CASCADE, related_name="checks", verbose_name=_("medium")
+        SharingMedium,
+        on_delete=models.CASCADE,
+        related_name="checks",
+        verbose_name=_("sharing medium"),
     )
     checked_on = models.DateField(_("checked on"))
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
@@ -247,7 +250,7 @@ class MediumUseRequest(TimeStampedModel):
         SharingMedium,
         on_delete=models.PROTECT,
         related_name="use_requests",
-        verbose_name=_("medium"),
+        verbose_name=_("sharing medium"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,7 +327,7 @@ class MediumHandover(TimeStampedModel):
         SharingMedium,
         on_delete=models.PROTECT,
         related_name="handovers",
-        verbose_name=_("medium"),
+        verbose_name=_("sharing medium"),
     )
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -55,6 +55,10 @@ class BulkThreshold(TimeStampedModel):
     def __str__(self):
         return f"L{self.data_level} ≥ {self.records}"
 
+    @classmethod
+    def visibility_q(cls, user) -> Q:
+        return Q()  # the thresholds are the firm's published rules
+
 
 class ApprovalRule(TimeStampedModel):
     """One row of the approval matrix. Empty conditions match anything; the first matching row
@@ -105,6 +109,10 @@ class ApprovalRule(TimeStampedModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @classmethod
+    def visibility_q(cls, user) -> Q:
+        return Q()  # the matrix is the firm's published rule: who approves what
 
 
 class SharingRequestQuerySet(VisibleQuerySet):

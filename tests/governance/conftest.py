@@ -6,6 +6,8 @@ from django.core.files.base import ContentFile
 from governance import services
 from governance.models import Counterparty
 
+from .sharing_fixtures import catalogue, controller, requester, wide_agreement  # noqa: F401
+
 CITIC = "914403001017814402"
 HUAWEI = "914403001922038216"
 

@@ -96,6 +96,12 @@ def _every_event(officer, officer2, handler, handler2, staff):
     )
     governance_services.agreement_submit(agreement=agreement, actor=officer)
     governance_services.agreement_return(agreement=agreement, actor=officer2, comment="补充")
+    # A sharing request waiting at the gate, and a transfer the ledger does not match.
+    from tests.governance.sharing_fixtures import walk_sharing_events
+
+    walk_sharing_events(
+        officer=officer, officer2=officer2, requester=handler2, counterparty=counterparty
+    )
     # A monitoring alert.
     from integrations.models import AlertSource
     from tests.integrations.test_alerts import payload, post

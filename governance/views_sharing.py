@@ -1,0 +1,334 @@
+"""Pages of the catalogue, the pre-share gate and the ledger of transfers (thin: parse, call one
+service or selector, render)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.policy import can_write
+from core import pages
+from core.exports import XLSX, download
+
+from . import exports, forms_sharing, selectors_sharing
+from .catalogue_io import catalogue_xlsx
+from .models import (
+    ApprovalRule,
+    BulkThreshold,
+    CatalogueVersion,
+    SharingRequest,
+    today_local,
+)
+from .services import catalogue as catalogue_services
+from .services import sharing_gate
+from .views import writer_action
+
+# --- Catalogue -----------------------------------------------------------------------------
+
+
+@login_required
+def catalogue(request):
+    version_id = request.GET.get("version")
+    versions = CatalogueVersion.objects.select_related("created_by", "approved_by")
+    if version_id and version_id.isdigit():
+        version = get_object_or_404(versions, pk=version_id)
+    else:
+        version = selectors_sharing.catalogue_in_force() or versions.first()
+    form = forms_sharing.CatalogueSearchForm(
+        request.GET or None, categories=selectors_sharing.catalogue_categories(version)
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = selectors_sharing.catalogue_search(
+        version=version,
+        text=filters.get("q") or "",
+        category=filters.get("category") or "",
+        level=filters.get("level"),
+        tier=filters.get("tier") or "",
+    )
+    return render(
+        request,
+        "governance/catalogue.html",
+        {
+            "version": version,
+            "versions": versions[:20],
+            "form": form,
+            "items": items[:500],
+            "total": items.count(),
+            "import_form": forms_sharing.CatalogueImportForm(),
+            "may_import": policy.allows(request.user, "governance.catalogue.import"),
+        },
+    )
+
+
+@writer_action
+def catalogue_import(request):
+    form = forms_sharing.CatalogueImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, pages.form_errors(form))
+        return redirect("governance:catalogue")
+    upload = form.cleaned_data["table"]
+    result, ok = pages.run(
+        request,
+        catalogue_services.catalogue_import,
+        content=upload.read(),
+        file_name=upload.name,
+        title=form.cleaned_data["title"],
+    )
+    if ok:
+        messages.success(
+            request,
+            _("Version %(n)s imported as a draft with %(count)d items; it needs approval.")
+            % {"n": result.number, "count": result.items.count()},
+        )
+        return redirect(f"{_url('governance:catalogue')}?version={result.pk}")
+    return redirect("governance:catalogue")
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@writer_action
+def catalogue_approve(request, pk):
+    version = get_object_or_404(CatalogueVersion, pk=pk)
+    pages.run(
+        request,
+        catalogue_services.catalogue_approve,
+        success=_("The grading is approved; this version is now in force."),
+        version=version,
+        comment=request.POST.get("comment", ""),
+    )
+    return redirect(f"{_url('governance:catalogue')}?version={version.pk}")
+
+
+@login_required
+def catalogue_export(request, pk):
+    version = get_object_or_404(CatalogueVersion.objects.visible_to(request.user), pk=pk)
+    return download(catalogue_xlsx(version), XLSX, f"catalogue-v{version.number}.xlsx")
+
+
+# --- Sharing requests ----------------------------------------------------------------------
+
+
+@login_required
+def sharing_request_list(request):
+    form = forms_sharing.SharingRequestForm(
+        user=request.user,
+        initial={
+            "valid_from": today_local(),
+            "valid_until": today_local() + datetime.timedelta(days=30),
+        },
+    )
+    state = request.GET.get("state", "")
+    if state not in SharingRequest.State.values:
+        state = ""
+    return render(
+        request,
+        "governance/sharing_request_list.html",
+        {
+            "form": form,
+            "requests": selectors_sharing.sharing_requests_for(request.user, state=state)[:200],
+            "state": state,
+            "states": SharingRequest.State.choices,
+            "can_write": can_write(request.user),
+            "rules": ApprovalRule.objects.filter(active=True),
+            "thresholds": BulkThreshold.objects.all(),
+        },
+    )
+
+
+@writer_action
+def sharing_request_create(request):
+    form = forms_sharing.SharingRequestForm(request.POST, user=request.user)
+    if form.is_valid():
+        result, ok = pages.run(
+            request, sharing_gate.sharing_request_create, form=form, **form.cleaned_data
+        )
+        if ok:
+            messages.success(
+                request,
+                _("Request %(ref)s recorded: %(state)s.")
+                % {"ref": result.reference, "state": result.get_state_display()},
+            )
+            return redirect(result.get_absolute_url())
+    return render(
+        request,
+        "governance/sharing_request_list.html",
+        {
+            "form": form,
+            "requests": selectors_sharing.sharing_requests_for(request.user)[:200],
+            "states": SharingRequest.State.choices,
+            "can_write": True,
+            "rules": ApprovalRule.objects.filter(active=True),
+            "thresholds": BulkThreshold.objects.all(),
+        },
+        status=400,
+    )
+
+
+def _visible_request(request, pk):
+    return get_object_or_404(
+        SharingRequest.objects.visible_to(request.user).select_related(
+            "agreement", "counterparty", "matched_rule", "requested_by", "assessed_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def sharing_request_detail(request, pk):
+    obj = _visible_request(request, pk)
+    waiting_for = sharing_gate.next_approver(obj) if obj.state == "pending" else None
+    events, _next = selectors_sharing.ledger_page(request.user, request_id=obj.pk, size=20)
+    return render(
+        request,
+        "governance/sharing_request_detail.html",
+        {
+            "obj": obj,
+            "items": obj.items.select_related("version"),
+            "approvals": obj.approvals.select_related("decided_by"),
+            "waiting_for": waiting_for,
+            "may_decide": waiting_for is not None and sharing_gate.holds(request.user, waiting_for),
+            "assessment_form": forms_sharing.AssessmentForm(),
+            "comment_form": forms_sharing.CommentForm(),
+            "checksum_form": forms_sharing.ChecksumForm(),
+            "may_withdraw": policy.allows(request.user, "governance.sharing_request.withdraw", obj),
+            "events": events,
+            "can_write": can_write(request.user),
+        },
+    )
+
+
+@writer_action
+def sharing_request_assess(request, pk):
+    obj = _visible_request(request, pk)
+    form = forms_sharing.AssessmentForm(request.POST)
+    if form.is_valid():
+        pages.run(
+            request,
+            sharing_gate.sharing_request_assess,
+            success=_("Security assessment recorded."),
+            request=obj,
+            **form.cleaned_data,
+        )
+    else:
+        messages.error(request, pages.form_errors(form))
+    return redirect(obj.get_absolute_url())
+
+
+@writer_action
+def sharing_request_approve(request, pk):
+    obj = _visible_request(request, pk)
+    pages.run(
+        request,
+        sharing_gate.sharing_request_decide,
+        success=_("Decision recorded."),
+        request=obj,
+        approve=True,
+        comment=request.POST.get("comment", ""),
+    )
+    return redirect(obj.get_absolute_url())
+
+
+@writer_action
+def sharing_request_refuse(request, pk):
+    obj = _visible_request(request, pk)
+    pages.run(
+        request,
+        sharing_gate.sharing_request_decide,
+        success=_("Decision recorded."),
+        request=obj,
+        approve=False,
+        comment=request.POST.get("comment", ""),
+    )
+    return redirect(obj.get_absolute_url())
+
+
+@writer_action
+def sharing_request_withdraw(request, pk):
+    obj = _visible_request(request, pk)
+    pages.run(
+        request, sharing_gate.sharing_request_withdraw, success=_("Request withdrawn."), request=obj
+    )
+    return redirect(obj.get_absolute_url())
+
+
+@writer_action
+def sharing_request_checksum(request, pk):
+    obj = _visible_request(request, pk)
+    pages.run(
+        request,
+        sharing_gate.sharing_request_declare_checksum,
+        success=_("Checksum declared."),
+        request=obj,
+        checksum=request.POST.get("checksum", ""),
+    )
+    return redirect(obj.get_absolute_url())
+
+
+# --- Ledger --------------------------------------------------------------------------------
+
+
+def _int(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+def ledger(request):
+    filters = {
+        "request_id": _int(request.GET.get("request")),
+        "mismatch": request.GET.get("mismatch") == "1",
+        "counterparty_id": _int(request.GET.get("counterparty")),
+    }
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        if not policy.allows(request.user, "governance.ledger.export"):
+            raise PermissionDenied
+        events = selectors_sharing.ledger_events(request.user, **filters)
+        header, rows = selectors_sharing.ledger_export_rows(events)
+        if fmt == "csv":
+            return exports.csv_response(header, rows, "ledger.csv")
+        return exports.xlsx_response([(_("Ledger"), header, list(rows)[:200_000])], "ledger.xlsx")
+    events, next_before = selectors_sharing.ledger_page(
+        request.user, before=_int(request.GET.get("before")), **filters
+    )
+    query = "&".join(
+        f"{k}={request.GET[k]}"
+        for k in ("request", "mismatch", "counterparty")
+        if request.GET.get(k)
+    )
+    return render(
+        request,
+        "governance/ledger.html",
+        {
+            "events": events,
+            "next_before": next_before,
+            "mismatch": filters["mismatch"],
+            "query": query,
+            "may_export": policy.allows(request.user, "governance.ledger.export"),
+        },
+    )
+
+
+@login_required
+def ledger_usage(request):
+    if not policy.allows(request.user, "governance.ledger.export"):
+        raise PermissionDenied
+    end = today_local()
+    try:
+        days = max(1, min(int(request.GET.get("days", "90")), 3660))
+    except ValueError:
+        days = 90
+    start = end - datetime.timedelta(days=days - 1)
+    usage = selectors_sharing.shared_source_usage(start=start, end=end)
+    return render(
+        request,
+        "governance/ledger_usage.html",
+        {"usage": usage, "start": start, "end": end, "days": days},
+    )
