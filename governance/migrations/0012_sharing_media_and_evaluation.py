@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                         verbose_name="budget (yuan)",
                     ),
                 ),
-                ("plan_schedule", models.TextField(blank=True, verbose_name="schedule")),
+                ("plan_schedule", models.TextField(blank=True, verbose_name="timetable")),
                 (
                     "plan_submitted_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="plan submitted at"),
@@ -350,7 +350,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("name", models.CharField(max_length=200, verbose_name="measure")),
-                ("method", models.TextField(verbose_name="method")),
+                ("method", models.TextField(verbose_name="implementation method")),
                 ("tools", models.CharField(blank=True, max_length=200, verbose_name="tools")),
                 ("risks", models.TextField(verbose_name="potential risks")),
                 ("rollback", models.TextField(verbose_name="rollback")),
@@ -434,7 +434,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="Who owns a third party's medium (the party to the liability agreement).",
                         max_length=200,
-                        verbose_name="owner",
+                        verbose_name="owner of the medium",
                     ),
                 ),
                 (

@@ -57,7 +57,7 @@ class SharingMedium(TimeStampedModel):
         _("ownership"), max_length=12, choices=Ownership.choices, default=Ownership.FIRM
     )
     owner_name = models.CharField(
-        _("owner"),
+        _("owner of the medium"),
         max_length=200,
         blank=True,
         help_text=_("Who owns a third party's medium (the party to the liability agreement)."),
