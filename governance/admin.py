@@ -349,8 +349,9 @@ class ObligationPeriodAdmin(PolicyAdmin):
     policy_actions: dict[str, str] = {}
 
 
-# --- Catalogue, pre-share gate, ledger (issue 19) ---------------------------------------------
+from . import media_admin  # noqa: E402,F401  (the media register and the evaluations)
 
+# --- Catalogue, pre-share gate, ledger (issue 19) ---------------------------------------------
 from .models import (  # noqa: E402
     ApprovalRule,
     BulkThreshold,
@@ -459,6 +460,23 @@ class LedgerEventAdmin(PolicyAdmin):
 
 @admin.register(ExchangeSystem)
 class ExchangeSystemAdmin(PolicyAdmin):
+    """Like the alert sources: the signing secret is shown once, after the system is created,
+    and never again (whoever reads it could forge ledger events)."""
+
     list_display = ["name", "slug", "active", "created_at"]
+    exclude = ["secret"]
+    readonly_fields = ["created_at"]
     policy_actions = {"add": "governance.ledger.systems", "change": "governance.ledger.systems"}
-from . import media_admin  # noqa: E402,F401  (the media register and the evaluations)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self.message_user(
+                request,
+                _(
+                    "Signing secret of %(name)s, shown only now: %(secret)s — give it to the "
+                    "exchange system."
+                )
+                % {"name": obj.name, "secret": obj.secret},
+                messages.WARNING,
+            )

@@ -18,6 +18,9 @@ from .models import (
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type=date> reads
+
 
 class BootstrapForm(forms.Form):
     """Plain Bootstrap 5 classes on every widget (until the design system's crispy forms)."""

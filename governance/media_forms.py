@@ -43,7 +43,7 @@ class Bootstrap:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
             if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
+                widget.attrs["rows"] = 3
 
 
 def _people():
@@ -78,7 +78,7 @@ class LiabilityAgreementForm(Bootstrap, forms.Form):
         label=_("Signed liability agreement"),
         validators=[UploadValidator(kinds=MEDIUM_DOCUMENT_KINDS)],
     )
-    owner_name = forms.CharField(label=_("Owner"), max_length=200, required=False)
+    owner_name = forms.CharField(label=_("Owner of the medium"), max_length=200, required=False)
 
 
 class CheckForm(Bootstrap, forms.Form):

@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ def medium_list(request):
     media = (
         visible_to(request.user, SharingMedium.objects.all())
         .select_related("custodian", "backup_medium")
-        .order_by("state", "reference")
+        .order_by(F("disposed_at").asc(nulls_first=True), "reference")
     )
     can_register = policy.allows(request.user, "governance.medium.create")
     return render(

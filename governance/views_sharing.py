@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts import policy
 from accounts.policy import can_write
@@ -31,6 +32,7 @@ from .views import writer_action
 
 
 @login_required
+@require_safe
 def catalogue(request):
     version_id = request.GET.get("version")
     versions = CatalogueVersion.objects.select_related("created_by", "approved_by")
@@ -66,6 +68,8 @@ def catalogue(request):
 
 @writer_action
 def catalogue_import(request):
+    if not policy.allows(request.user, "governance.catalogue.import"):
+        raise PermissionDenied
     form = forms_sharing.CatalogueImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, pages.form_errors(form))
@@ -108,6 +112,7 @@ def catalogue_approve(request, pk):
 
 
 @login_required
+@require_safe
 def catalogue_export(request, pk):
     version = get_object_or_404(CatalogueVersion.objects.visible_to(request.user), pk=pk)
     return download(catalogue_xlsx(version), XLSX, f"catalogue-v{version.number}.xlsx")
@@ -117,6 +122,7 @@ def catalogue_export(request, pk):
 
 
 @login_required
+@require_safe
 def sharing_request_list(request):
     form = forms_sharing.SharingRequestForm(
         user=request.user,
@@ -182,6 +188,7 @@ def _visible_request(request, pk):
 
 
 @login_required
+@require_safe
 def sharing_request_detail(request, pk):
     obj = _visible_request(request, pk)
     waiting_for = sharing_gate.next_approver(obj) if obj.state == "pending" else None
@@ -210,51 +217,51 @@ def sharing_request_assess(request, pk):
     obj = _visible_request(request, pk)
     form = forms_sharing.AssessmentForm(request.POST)
     if form.is_valid():
-        pages.run(
+        data = form.cleaned_data
+        pages.attempt(
             request,
-            sharing_gate.sharing_request_assess,
+            lambda: sharing_gate.sharing_request_assess(actor=request.user, request=obj, **data),
             success=_("Security assessment recorded."),
-            request=obj,
-            **form.cleaned_data,
         )
     else:
         messages.error(request, pages.form_errors(form))
     return redirect(obj.get_absolute_url())
 
 
+def _decide(request, obj, *, approve: bool):
+    # The services name the sharing request `request`, as the page's HTTP request is named:
+    # hence attempt() with the call spelled out rather than run(request, ..., request=obj).
+    comment = request.POST.get("comment", "")
+    pages.attempt(
+        request,
+        lambda: sharing_gate.sharing_request_decide(
+            actor=request.user, request=obj, approve=approve, comment=comment
+        ),
+        success=_("Decision recorded."),
+    )
+
+
 @writer_action
 def sharing_request_approve(request, pk):
     obj = _visible_request(request, pk)
-    pages.run(
-        request,
-        sharing_gate.sharing_request_decide,
-        success=_("Decision recorded."),
-        request=obj,
-        approve=True,
-        comment=request.POST.get("comment", ""),
-    )
+    _decide(request, obj, approve=True)
     return redirect(obj.get_absolute_url())
 
 
 @writer_action
 def sharing_request_refuse(request, pk):
     obj = _visible_request(request, pk)
-    pages.run(
-        request,
-        sharing_gate.sharing_request_decide,
-        success=_("Decision recorded."),
-        request=obj,
-        approve=False,
-        comment=request.POST.get("comment", ""),
-    )
+    _decide(request, obj, approve=False)
     return redirect(obj.get_absolute_url())
 
 
 @writer_action
 def sharing_request_withdraw(request, pk):
     obj = _visible_request(request, pk)
-    pages.run(
-        request, sharing_gate.sharing_request_withdraw, success=_("Request withdrawn."), request=obj
+    pages.attempt(
+        request,
+        lambda: sharing_gate.sharing_request_withdraw(actor=request.user, request=obj),
+        success=_("Request withdrawn."),
     )
     return redirect(obj.get_absolute_url())
 
@@ -262,12 +269,13 @@ def sharing_request_withdraw(request, pk):
 @writer_action
 def sharing_request_checksum(request, pk):
     obj = _visible_request(request, pk)
-    pages.run(
+    checksum = request.POST.get("checksum", "")
+    pages.attempt(
         request,
-        sharing_gate.sharing_request_declare_checksum,
+        lambda: sharing_gate.sharing_request_declare_checksum(
+            actor=request.user, request=obj, checksum=checksum
+        ),
         success=_("Checksum declared."),
-        request=obj,
-        checksum=request.POST.get("checksum", ""),
     )
     return redirect(obj.get_absolute_url())
 
@@ -280,6 +288,7 @@ def _int(value):
 
 
 @login_required
+@require_safe
 def ledger(request):
     filters = {
         "request_id": _int(request.GET.get("request")),
@@ -317,6 +326,7 @@ def ledger(request):
 
 
 @login_required
+@require_safe
 def ledger_usage(request):
     if not policy.allows(request.user, "governance.ledger.export"):
         raise PermissionDenied

@@ -43,7 +43,7 @@ class SharingEvaluation(TimeStampedModel):
     plan_budget = models.DecimalField(
         _("budget (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    plan_schedule = models.TextField(_("schedule"), blank=True)
+    plan_schedule = models.TextField(_("timetable"), blank=True)
     plan_submitted_at = models.DateTimeField(_("plan submitted at"), null=True, blank=True)
     plan_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,7 +247,7 @@ class EvaluationMeasure(models.Model):
         verbose_name=_("evaluation"),
     )
     name = models.CharField(_("measure"), max_length=200)
-    method = models.TextField(_("method"))
+    method = models.TextField(_("implementation method"))
     tools = models.CharField(_("tools"), max_length=200, blank=True)
     risks = models.TextField(_("potential risks"))
     rollback = models.TextField(_("rollback"))

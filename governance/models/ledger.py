@@ -171,6 +171,10 @@ class LedgerEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("The ledger is append-only.")
 
+    @property
+    def mismatch_labels(self) -> list[str]:
+        return [str(Mismatch(m).label) for m in self.mismatches if m in Mismatch.values]
+
     @classmethod
     def visibility_q(cls, user) -> Q:
         """Who sees a request sees its events; events without a request (unregistered) are

@@ -57,7 +57,7 @@ class SharingMedium(TimeStampedModel):
         _("ownership"), max_length=12, choices=Ownership.choices, default=Ownership.FIRM
     )
     owner_name = models.CharField(
-        _("owner"),
+        _("owner of the medium"),
         max_length=200,
         blank=True,
         help_text=_("Who owns a third party's medium (the party to the liability agreement)."),
@@ -205,7 +205,10 @@ class MediumCheck(models.Model):
         FAILED = "failed", _("Failed: take out of use")
 
     medium = models.ForeignKey(
-        SharingMedium, on_delete=models.CASCADE, related_name="checks", verbose_name=_("medium")
+        SharingMedium,
+        on_delete=models.CASCADE,
+        related_name="checks",
+        verbose_name=_("sharing medium"),
     )
     checked_on = models.DateField(_("checked on"))
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
@@ -247,7 +250,7 @@ class MediumUseRequest(TimeStampedModel):
         SharingMedium,
         on_delete=models.PROTECT,
         related_name="use_requests",
-        verbose_name=_("medium"),
+        verbose_name=_("sharing medium"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,7 +327,7 @@ class MediumHandover(TimeStampedModel):
         SharingMedium,
         on_delete=models.PROTECT,
         related_name="handovers",
-        verbose_name=_("medium"),
+        verbose_name=_("sharing medium"),
     )
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

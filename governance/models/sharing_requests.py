@@ -114,6 +114,10 @@ class ApprovalRule(TimeStampedModel):
     def visibility_q(cls, user) -> Q:
         return Q()  # the matrix is the firm's published rule: who approves what
 
+    @property
+    def approver_labels(self) -> list[str]:
+        return [str(Approver(a).label) for a in self.approvers if a in Approver.values]
+
 
 class SharingRequestQuerySet(VisibleQuerySet):
     pass
@@ -263,6 +267,10 @@ class SharingRequest(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("governance:sharing-request-detail", args=[self.pk])
+
+    @property
+    def approver_labels(self) -> list[str]:
+        return [str(Approver(a).label) for a in self.required_approvers if a in Approver.values]
 
     @classmethod
     def visibility_q(cls, user) -> Q:

@@ -247,7 +247,9 @@ def _alert_source():
 
 
 def _raise_alerts(system, batch, rows: list[LedgerEvent], now) -> None:
-    """One triage alert per (request, mismatch kinds) in the batch, linked from its events."""
+    """One triage alert per (system, day, request, mismatch kinds): a new one opens the triage
+    clock; while it is still new, later events of the same kind are added to it (times
+    received, last received) instead of flooding the queue. Events link to their alert."""
     from integrations import work_clocks
     from integrations.models import Alert
 
@@ -258,33 +260,72 @@ def _raise_alerts(system, batch, rows: list[LedgerEvent], now) -> None:
     if not groups:
         return
     source = _alert_source()
+    day = timezone.localdate(now).isoformat()
     for (reference, kinds), events in groups.items():
-        labels = "、".join(str(Mismatch(k).label) for k in kinds)
-        severity = (
-            Alert.Severity.HIGH
-            if {Mismatch.UNREGISTERED, Mismatch.PLAINTEXT, Mismatch.SUSPENDED} & set(kinds)
-            else Alert.Severity.MEDIUM
+        external_id = f"{system.slug}:{day}:{reference or '-'}:{'+'.join(kinds)}"
+        lines = "\n".join(
+            f"{e.external_id} {timezone.localtime(e.occurred_at):%Y-%m-%d %H:%M:%S} {e.actor} "
+            f"{e.record_count} {e.channel}"
+            for e in events[:20]
         )
-        alert = Alert.objects.create(
-            source=source,
-            external_id=f"{system.slug}:{batch.pk}:{reference or '-'}:{'+'.join(kinds)}",
-            title=(
-                _("Sharing ledger: %(what)s (%(ref)s, %(n)d event(s))")
-                % {"what": labels, "ref": reference or _("no request"), "n": len(events)}
-            )[:300],
-            description="\n".join(
-                f"{e.external_id} {e.occurred_at:%Y-%m-%d %H:%M:%S} {e.actor} "
-                f"{e.record_count} {e.channel}"
-                for e in events[:50]
-            ),
-            severity=severity,
-            category="data_leak" if Mismatch.PLAINTEXT in kinds else "",
-            occurred_at=events[0].occurred_at,
-            payload={"ledger_batch": batch.pk, "request": reference, "mismatches": list(kinds)},
-            received_at=now,
-            last_received_at=now,
+        alert = (
+            Alert.objects.select_for_update()
+            .filter(source=source, external_id__startswith=external_id, state=Alert.State.NEW)
+            .order_by("-id")
+            .first()
         )
-        work_clocks.alert_arrived(alert=alert)
+        if alert is not None:
+            Alert.objects.filter(pk=alert.pk).update(
+                times_received=F("times_received") + len(events), last_received_at=now
+            )
+        else:
+            labels = "、".join(str(Mismatch(k).label) for k in kinds)
+            serious = {Mismatch.UNREGISTERED, Mismatch.PLAINTEXT, Mismatch.SUSPENDED}
+            alert, created = Alert.objects.get_or_create(
+                source=source,
+                external_id=external_id,
+                defaults={
+                    "title": (
+                        _("Sharing ledger: %(what)s (%(ref)s, %(n)d event(s))")
+                        % {"what": labels, "ref": reference or _("no request"), "n": len(events)}
+                    )[:300],
+                    "description": lines,
+                    "severity": Alert.Severity.HIGH
+                    if serious & set(kinds)
+                    else Alert.Severity.MEDIUM,
+                    "category": "data_security",
+                    "occurred_at": events[0].occurred_at,
+                    "payload": {
+                        "ledger_batch": batch.pk,
+                        "request": reference,
+                        "mismatches": list(kinds),
+                    },
+                    "received_at": now,
+                    "last_received_at": now,
+                    "times_received": len(events),
+                },
+            )
+            if created:
+                work_clocks.alert_arrived(alert=alert)
+            else:  # handled earlier today: the same kind again is a new alert for the triager
+                alert = Alert.objects.create(
+                    source=source,
+                    external_id=f"{external_id}:{batch.pk}",
+                    title=alert.title,
+                    description=lines,
+                    severity=alert.severity,
+                    category="data_security",
+                    occurred_at=events[0].occurred_at,
+                    payload={
+                        "ledger_batch": batch.pk,
+                        "request": reference,
+                        "mismatches": list(kinds),
+                    },
+                    received_at=now,
+                    last_received_at=now,
+                    times_received=len(events),
+                )
+                work_clocks.alert_arrived(alert=alert)
         for event in events:
             event.alert = alert
 
@@ -370,13 +411,14 @@ def ledger_record(*, system: ExchangeSystem, signature: str, events: list[dict],
             )
             prev = digest
         _raise_alerts(system, batch, rows, now)
-        LedgerEvent.objects.bulk_create(rows, batch_size=1000)
-        for request in requests.values():
-            added = used[request.pk] - request.used_records
-            if added:
-                SharingRequest.objects.filter(pk=request.pk).update(
-                    used_records=F("used_records") + added
-                )
+        _insert(rows)
+        _count_used(
+            {
+                r.pk: used[r.pk] - r.used_records
+                for r in requests.values()
+                if used[r.pk] != r.used_records
+            }
+        )
         _add_usage(rows)
         mismatched = [r for r in rows if r.is_mismatch]
         LedgerBatch.objects.filter(pk=batch.pk).update(
@@ -386,6 +428,90 @@ def ledger_record(*, system: ExchangeSystem, signature: str, events: list[dict],
         if mismatched:
             _tell_data_authority(batch, mismatched)
     return batch
+
+
+_COPY_COLUMNS = (
+    "system_id",
+    "batch_id",
+    "external_id",
+    "kind",
+    "occurred_at",
+    "received_at",
+    "actor",
+    "request_id",
+    "request_reference",
+    "counterparty_id",
+    "item_codes",
+    "record_count",
+    "byte_count",
+    "checksum",
+    "channel",
+    "method",
+    "encrypted",
+    "mismatches",
+    "is_mismatch",
+    "alert_id",
+    "prev_hash",
+    "entry_hash",
+)
+
+
+def _insert(rows: list[LedgerEvent]) -> None:
+    """Append the rows in chain order. On PostgreSQL through COPY (the batch path: a tenth of
+    the cost of an INSERT with a million bound parameters); ids follow the row order."""
+    if connection.vendor != "postgresql":
+        LedgerEvent.objects.bulk_create(rows, batch_size=500)
+        return
+    table = LedgerEvent._meta.db_table
+    columns = ", ".join(_COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    (
+                        row.system_id,
+                        row.batch_id,
+                        row.external_id,
+                        row.kind,
+                        row.occurred_at,
+                        row.received_at,
+                        row.actor,
+                        row.request_id,
+                        row.request_reference,
+                        row.counterparty_id,
+                        json.dumps(row.item_codes, ensure_ascii=False),
+                        row.record_count,
+                        row.byte_count,
+                        row.checksum,
+                        row.channel,
+                        row.method,
+                        row.encrypted,
+                        json.dumps(row.mismatches),
+                        row.is_mismatch,
+                        row.alert_id,
+                        row.prev_hash,
+                        row.entry_hash,
+                    )
+                )
+
+
+def _count_used(added: dict[int, int]) -> None:
+    """Add the batch's records to each request's counter in one statement."""
+    if not added:
+        return
+    if connection.vendor != "postgresql":
+        for pk, n in added.items():
+            SharingRequest.objects.filter(pk=pk).update(used_records=F("used_records") + n)
+        return
+    table = SharingRequest._meta.db_table
+    values = ", ".join(["(%s::bigint, %s::bigint)"] * len(added))
+    params = [v for pair in added.items() for v in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS r SET used_records = r.used_records + v.n "  # noqa: S608
+            f"FROM (VALUES {values}) AS v(id, n) WHERE r.id = v.id",
+            params,
+        )
 
 
 def _add_usage(rows: list[LedgerEvent]) -> None:

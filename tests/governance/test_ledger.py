@@ -276,3 +276,14 @@ def test_intake_rejects_unknown_system(client, system):
 def test_parse_refuses_bad_event():
     with pytest.raises(AlertRejected, match="Event 1"):
         ledger_services.parse_event({"id": "x"}, 1)
+
+
+def test_verify_command_reports_the_chain(system, approved):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    record(system, [event(i, approved["api"]) for i in range(3)])
+    out = StringIO()
+    call_command("verify_sharing_ledger", stdout=out)
+    assert "OK: 3 ledger events verified" in out.getvalue()

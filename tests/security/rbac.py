@@ -402,6 +402,17 @@ ARGS = {
         if apps.get_model("integrations.AlertSource").objects.exists()
         else "no-such-source"
     },
+    # governance: catalogue, pre-share gate, ledger (issue 19)
+    "governance:catalogue-approve": lambda d: {"pk": d.pk("governance.CatalogueVersion")},
+    "governance:catalogue-export": lambda d: {"pk": d.pk("governance.CatalogueVersion")},
+    **{
+        f"governance:sharing-request-{action}": lambda d: {"pk": d.pk("governance.SharingRequest")}
+        for action in ("detail", "assess", "approve", "refuse", "withdraw", "checksum")
+    },
+    "governance:api-catalogue-item-detail": lambda d: {"pk": d.pk("governance.CatalogueItem")},
+    "governance:api-sharing-request-detail": lambda d: {"pk": d.pk("governance.SharingRequest")},
+    "governance:api-ledger-event-detail": lambda d: {"pk": d.pk("governance.LedgerEvent")},
+    "governance:ledger-intake": lambda d: {"system": "data-exchange"},
     # audit
     "audit-api:entry-detail": lambda d: {"pk": d.pk("audit.AuditEntry")},
 }

@@ -56,6 +56,15 @@ ADMIN_MODELS = {
     # confirmations, a witness, management approval) run on the pages through the services.
     "governance.sharingmedium": {"officer": "v", "auditor": "v", "admin": "v"},
     "governance.sharingevaluation": {"officer": "v", "auditor": "v", "admin": "v"},
+    # Issue 19: officers edit the approval matrix and thresholds and register exchange systems;
+    # the catalogue changes by import and approval, requests through the gate, the ledger never.
+    "governance.approvalrule": {"officer": "vacd", "auditor": "v", "admin": "vacd"},
+    "governance.bulkthreshold": {"officer": "vacd", "auditor": "v", "admin": "vacd"},
+    "governance.exchangesystem": {"officer": "vac", "auditor": "v", "admin": "vac"},
+    "governance.catalogueversion": {"officer": "v", "auditor": "v", "admin": "v"},
+    "governance.catalogueitem": {"officer": "v", "auditor": "v", "admin": "v"},
+    "governance.sharingrequest": {"officer": "v", "auditor": "v", "admin": "v"},
+    "governance.ledgerevent": {"officer": "v", "auditor": "v", "admin": "v"},
     "governance.sharingregistration": {"officer": "v", "auditor": "v", "admin": "v"},
     "incidents.concern": {"officer": "v", "auditor": "v", "admin": "v"},
     # Issue 20: plans, their changes, adopted changes and campaigns are kept on their pages.
@@ -221,6 +230,32 @@ MATRIX = {
     "governance:meeting-invite": row(302, 405, 405, 405, 405, 405, 405),
     "governance:registration-list": row(302, 200, 200, 200, 200, 200, 200),
     "governance:sharing-log": row(302, 200, 200, 200, 200, 200, 200),
+    # Issue 19. The catalogue is the firm's vocabulary: every signed-in person reads it.
+    "governance:catalogue": row(302, 200, 200, 200, 200, 200, 200),
+    "governance:catalogue-export": row(302, 200, 200, 200, 200, 200, 200),
+    "governance:catalogue-import": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:catalogue-approve": row(302, 405, 405, 405, 405, 405, 405),
+    # Requests and their transfers: the requester, the agreement's owner, the approvers, the
+    # data-authority department (the handler persona's department), officers and auditors.
+    "governance:sharing-request-list": row(302, 200, 200, 200, 200, 200, 200),
+    "governance:sharing-request-create": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:sharing-request-detail": row(302, 404, 404, 200, 200, 200, 200),
+    "governance:sharing-request-assess": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:sharing-request-approve": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:sharing-request-refuse": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:sharing-request-withdraw": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:sharing-request-checksum": row(302, 405, 405, 405, 405, 405, 405),
+    "governance:ledger": row(302, 200, 200, 200, 200, 200, 200),
+    # Usage figures and exports: officers, auditors, the data-authority department.
+    "governance:ledger-usage": row(302, 403, 403, 200, 200, 200, 200),
+    "governance:api-catalogue-item-list": row(403, 200, 200, 200, 200, 200, 200),
+    "governance:api-catalogue-item-detail": row(403, 200, 200, 200, 200, 200, 200),
+    "governance:api-sharing-request-list": row(403, 200, 200, 200, 200, 200, 200),
+    "governance:api-sharing-request-detail": row(403, 404, 404, 200, 200, 200, 200),
+    "governance:api-ledger-event-list": row(403, 200, 200, 200, 200, 200, 200),
+    "governance:api-ledger-event-detail": row(403, 404, 404, 200, 200, 200, 200),
+    # Signed by the exchange system, POST only (like the alert intake).
+    "governance:ledger-intake": row(405, 405, 405, 405, 405, 405, 405),
     # Stored files: sign-in, then the owning record's visibility (security.files).
     "file-download": row(302, 404, 404, 200, 200, 200, 200),
     "health": row(200, 200, 200, 200, 200, 200, 200),

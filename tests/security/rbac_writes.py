@@ -86,7 +86,7 @@ def _file(name="matrix.txt", content=b"matrix\n"):
 
 
 # Views outside an "api-" name that are API views (JSON, every method sent).
-API_VIEWS = {"integrations:alert-intake", "api-schema"}
+API_VIEWS = {"integrations:alert-intake", "governance:ledger-intake", "api-schema"}
 
 # Page messages that are refusals though no policy rule says them (yet): the page answered 200
 # and wrote nothing. English source strings; compared in both languages.
@@ -274,6 +274,32 @@ WRITES: dict[str, dict] = {
     "governance:api-registration-approve": {"POST": OFFICERS},
     "governance:api-sharing-log-list": READ_ONLY,
     "governance:api-sharing-log-detail": READ_ONLY,
+    # Issue 19: catalogue, pre-share gate, ledger. Reading pages answer GET only.
+    "governance:catalogue": READ_ONLY,
+    "governance:catalogue-export": READ_ONLY,
+    "governance:catalogue-import": {"POST": OFFICERS},
+    "governance:catalogue-approve": {"POST": OFFICERS},
+    "governance:sharing-request-list": READ_ONLY,
+    "governance:sharing-request-detail": READ_ONLY,
+    "governance:sharing-request-create": {"POST": WRITERS},
+    # Whoever sees the request and writes may try a step; the gate itself decides whether the
+    # person holds the step's approver role (a service refusal, not a policy one).
+    "governance:sharing-request-assess": {"POST": TEAM},
+    "governance:sharing-request-approve": {"POST": TEAM},
+    "governance:sharing-request-refuse": {"POST": TEAM},
+    # the requester or an officer (the matrix request is the handler2 persona's)
+    "governance:sharing-request-withdraw": {"POST": OFFICERS},
+    "governance:sharing-request-checksum": {"POST": OFFICERS},
+    "governance:ledger": READ_ONLY,
+    "governance:ledger-usage": READ_ONLY,
+    "governance:api-catalogue-item-list": READ_ONLY,
+    "governance:api-catalogue-item-detail": READ_ONLY,
+    "governance:api-sharing-request-list": READ_ONLY,
+    "governance:api-sharing-request-detail": READ_ONLY,
+    "governance:api-ledger-event-list": READ_ONLY,
+    "governance:api-ledger-event-detail": READ_ONLY,
+    # signed by an exchange system: an unsigned request is refused whoever sends it
+    "governance:ledger-intake": {"POST": NOBODY},
     "governance:api-contact-role-list": {"POST": OFFICERS},
     "governance:api-contact-role-detail": {"PATCH": OFFICERS},
     "governance:api-meeting-list": READ_ONLY,
