@@ -45,7 +45,7 @@ def catalogue(request):
     )
     filters = form.cleaned_data if form.is_valid() else {}
     items = selectors_sharing.catalogue_search(
-        version=version,
+        version=version if version and policy.can_see(request.user, version) else None,
         text=filters.get("q") or "",
         category=filters.get("category") or "",
         level=filters.get("level"),

@@ -25,6 +25,12 @@ LEVEL_NAMES = {
 }
 
 
+def _with_role(user) -> Q:
+    from accounts.policy import ANY_ROLE, has_any
+
+    return Q() if has_any(user, ANY_ROLE) else Q(pk__in=[])
+
+
 def level_label(level: int) -> str:
     """'Level 4 (very high)' in the reader's language."""
     return _("Level %(n)s (%(name)s)") % {"n": level, "name": LEVEL_NAMES.get(int(level), "")}
@@ -88,8 +94,14 @@ class CatalogueVersion(TimeStampedModel):
 
     @classmethod
     def visibility_q(cls, user) -> Q:
-        # The catalogue is the firm's shared vocabulary: everyone who can sign in reads it.
-        return Q()
+        # The catalogue is the firm's shared vocabulary: everyone with a role reads it.
+        return _with_role(user)
+
+    def sees(self, user) -> bool:
+        """`visibility_q` for one version (accounts.policy.can_see)."""
+        from accounts.policy import ANY_ROLE, has_any
+
+        return has_any(user, ANY_ROLE)
 
 
 class CatalogueItemQuerySet(VisibleQuerySet):
@@ -161,4 +173,4 @@ class CatalogueItem(models.Model):
 
     @classmethod
     def visibility_q(cls, user) -> Q:
-        return Q()
+        return _with_role(user)
