@@ -75,6 +75,9 @@ def incident_detail(request, pk):
     working = policy.allows(request.user, "incidents.incident.change", incident)
     ctx.update(
         can_work=working,
+        # The task table's bulk toolbar (incidents/_task_bulk_toolbar.html).
+        task_assignees=selectors.people_choices()["handlers"] if working else [],
+        task_states=IncidentTask.State.choices,
         close_refusals=services.close_refusals(incident)
         if incident.status == Incident.Status.SUMMARISED
         else [],
