@@ -98,6 +98,9 @@ def incident_detail(request, pk):
     case_clocks = clocks.clocks_for([incident.pk])[incident.pk]
     ctx.update(
         can_work=working,
+        # The task table's bulk toolbar (incidents/_task_bulk_toolbar.html).
+        task_assignees=selectors.people_choices()["handlers"] if working else [],
+        task_states=IncidentTask.State.choices,
         report_clocks=[c for c in case_clocks if c.section == "reporting"],
         nearest_clock=clocks.nearest(case_clocks)
         if incident.status != Incident.Status.CLOSED

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy.admin import PolicyAdmin
 from core.errors import ApplicationError
 
-from . import documents, services
+from . import documents, dossier, services
 from .models import (
+    DossierTemplate,
     RegulatorNotice,
     RegulatoryReport,
     ReportApproval,
@@ -122,6 +123,41 @@ class ReportTemplateAdmin(PolicyAdmin):
     form = ReportTemplateForm
     list_display = ["name", "stage", "recipient", "is_active", "updated_at"]
     list_filter = ["stage", "recipient", "is_active"]
+
+
+class DossierTemplateForm(forms.ModelForm):
+    class Meta:
+        model = DossierTemplate
+        fields = ["name", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 40, "cols": 100})}
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        try:
+            dossier.check_template(body)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return body
+
+
+@admin.register(DossierTemplate)
+class DossierTemplateAdmin(PolicyAdmin):
+    """The case dossier's layout, edited by officers; a new one starts from the file template."""
+
+    policy_actions = {
+        "add": "reporting.dossier_template.change",
+        "change": "reporting.dossier_template.change",
+        "delete": "reporting.dossier_template.change",
+    }
+    form = DossierTemplateForm
+    list_display = ["name", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+
+    def get_changeform_initial_data(self, request):
+        return {"name": _("Case dossier"), "body": dossier.file_template_body()}
+
+    def save_model(self, request, obj, form, change):
+        services.dossier_template_save(actor=request.user, template=obj)
 
 
 @admin.register(RegulatoryReport)

@@ -2,20 +2,22 @@
 decisions with the criteria they matched, timeline, tasks, evidence with SHA-256 and custody,
 regulatory reports with their versions' hashes and submissions, rectification and summary.
 
-The layout is the Django template `reporting/dossier/case.txt`, in the report documents' block
-markup (reporting.documents: "# " heading, "| label | value" table rows, paragraphs). A firm
-edits it by placing its own `templates/reporting/dossier/case.txt` in the project's template
-directory (found first); an officer-editable copy in the database is not built yet.
+The layout is a Django template in the report documents' block markup (reporting.documents:
+"# " heading, "| label | value" table rows, paragraphs): the newest active `DossierTemplate`, which
+an officer edits in the admin (checked against a sample case before it is saved), or else the file
+`reporting/dossier/case.txt` (a firm may override it in the project's template directory).
 """
 
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts import policy
+from core.errors import ApplicationError
 from incidents.models import Incident
 
 from . import documents
-from .models import RegulatoryReport
+from .models import DossierTemplate, RegulatoryReport
 
 TEMPLATE = "reporting/dossier/case.txt"
 
@@ -146,7 +148,99 @@ def snapshot(incident: Incident) -> dict:
 
 
 def template_body() -> str:
-    return get_template(TEMPLATE).template.source
+    """The officer's active template, else the file."""
+    stored = DossierTemplate.objects.filter(is_active=True).order_by("-updated_at").first()
+    if stored is not None:
+        return stored.body
+    return file_template_body()
+
+
+def file_template_body() -> str:
+    return get_template(TEMPLATE).template.source  # type: ignore[attr-defined]  # Django backend
+
+
+_AT = "2026-03-01 09:30"
+SAMPLE = {  # a made-up case with one of everything, to try a template on before it is saved
+    "case": {
+        "reference": "SJAQ-2026-000001",
+        "title": "网上交易系统客户信息泄露（样例）",
+        "category": "数据安全事件",
+        "source": "内部发现",
+        "grade": "III",
+        "status": "处置中",
+        "discovered_at": _AT,
+        "resolved_at": "—",
+        "closed_at": "—",
+        "assignee": "张三",
+        "team": "信息技术部",
+        "description": "样例描述。",
+        "summary": "—",
+    },
+    "grade_decisions": [
+        {
+            "decided_at": _AT,
+            "old_grade": "—",
+            "grade": "III",
+            "proposed_grade": "III",
+            "decided_by": "张三",
+            "reason": "样例",
+            "matched": [
+                {"code": "D-1", "grade": "III", "description": "样例标准", "source": "样例"}
+            ],
+        }
+    ],
+    "timeline": [{"at": _AT, "kind": "备注", "text": "样例记录", "actor": "张三"}],
+    "tasks": [{"title": "样例任务", "state": "待办", "assignee": "张三", "due_at": _AT}],
+    "evidence": [
+        {
+            "name": "sample.log",
+            "sha256": "0" * 64,
+            "size": 1,
+            "uploaded_at": _AT,
+            "uploaded_by": "张三",
+            "custody": [{"at": _AT, "action": "上传", "actor": "张三", "note": "样例"}],
+        }
+    ],
+    "reports": [
+        {
+            "title": "首报（样例）",
+            "recipient": "证监局",
+            "stage": "首报",
+            "status": "已报送",
+            "versions": [
+                {"number": 1, "sha256": "0" * 64, "approved_at": _AT, "approved_by": "李四"}
+            ],
+            "submissions": [
+                {
+                    "submitted_at": _AT,
+                    "channel": "系统报送",
+                    "on_time": True,
+                    "late_reason": "",
+                    "receipt_number": "—",
+                }
+            ],
+        }
+    ],
+    "rectification": [{"title": "样例整改", "state": "进行中", "owner": "张三", "due_at": _AT}],
+}
+
+
+def check_template(body: str) -> None:
+    """Compile `body` and lay it out for the sample case; ApplicationError (Chinese) if either
+    fails or nothing at all comes out."""
+    if not (body or "").strip():
+        raise ApplicationError(_("The dossier template is empty."))
+    documents.check_template(body)
+    try:
+        blocks = documents.render_blocks(body, SAMPLE)
+    except ApplicationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of a user's template is a refusal
+        raise ApplicationError(
+            _("The template could not be rendered for a sample case: %(error)s") % {"error": exc}
+        ) from exc
+    if not blocks:
+        raise ApplicationError(_("The dossier template renders nothing for a sample case."))
 
 
 def render(*, actor, incident: Incident, kind: str) -> bytes:

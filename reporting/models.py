@@ -274,6 +274,35 @@ class ReportTemplate(TimeStampedModel):
         return Q()
 
 
+class DossierTemplate(TimeStampedModel):
+    """The officer-editable layout of the case dossier (reporting.dossier), in the report
+    documents' block markup. The newest active record is used; with none, the file template
+    `reporting/dossier/case.txt`. Saved only through `dossier_template_save`, which compiles the
+    text and renders it against a sample case first (each change is in the audit trail)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    body = models.TextField(_("body"))
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("The newest active template lays out every dossier; clear to fall back."),
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier template")
+        verbose_name_plural = _("dossier templates")
+        ordering = ["-is_active", "-updated_at"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def visibility_q(cls, user):
+        return Q()
+
+
 class RegulatorNotice(TimeStampedModel):
     """A risk notice (通报 / 风险提示) from the CSRC or a branch, with its own feedback deadline."""
 

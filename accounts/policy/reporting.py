@@ -117,6 +117,12 @@ def _template_change(user, obj=None) -> bool:
     return _officer(user)
 
 
+@rule("reporting.dossier_template.change", message=OFFICERS_ONLY)
+def _dossier_template_change(user, obj=None) -> bool:
+    """The case dossier's layout (reporting.DossierTemplate), like the report templates."""
+    return _officer(user)
+
+
 @rule("reporting.obligations.sync", message=_("Your role may not change incidents."))
 def _obligations_sync(user, obj=None) -> bool:
     """Reports owed follow a case's grade and times: run for whoever graded or resolved it, or

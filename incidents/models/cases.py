@@ -363,7 +363,11 @@ class TimelineEntry(models.Model):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
         ordering = ["incident", "-at", "-id"]
-        indexes = [models.Index(fields=["incident", "-at", "-id"], name="inc_timeline_idx")]
+        indexes = [
+            models.Index(fields=["incident", "-at", "-id"], name="inc_timeline_idx"),
+            # Newest notes first across cases: the search box (incidents.search) walks it.
+            models.Index(fields=["-at", "-id"], name="inc_timeline_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

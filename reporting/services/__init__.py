@@ -57,6 +57,7 @@ from .submissions import (
     submission_record,
 )
 from .templates import (
+    dossier_template_save,
     template_save,
 )
 
@@ -105,4 +106,5 @@ __all__ = [
     "notice_create",
     "notice_update",
     "template_save",
+    "dossier_template_save",
 ]

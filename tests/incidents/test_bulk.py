@@ -128,3 +128,35 @@ def test_tasks_state_and_assign_mixed(client, handler, handler2, outsider_handle
     assert [r.ok for r in response.context["results"]] == [True, False]
     with pytest.raises(Exception, match="."):
         bulk.parse_ids([str(i) for i in range(1, bulk.MAX_ITEMS + 2)])
+
+
+def test_task_table_has_a_toolbar_that_posts_the_ticked_tasks(client, handler, handler2, mix):
+    import re
+
+    _new, handling, _theirs = mix
+    first = services.task_create(incident=handling, actor=handler, title="隔离主机")
+    second = services.task_create(incident=handling, actor=handler, title="保全日志")
+    client.force_login(handler)
+    page = client.get(reverse("incidents:detail", args=[handling.pk])).content.decode()
+    assert 'id="task-bulk-form"' in page
+    assert reverse("incidents:bulk-task-state") in page
+    assert reverse("incidents:bulk-task-assign") in page
+    boxes = set(map(int, re.findall(r'name="ids" value="(\d+)" form="task-bulk-form"', page)))
+    assert {first.pk, second.pk} <= boxes  # with the case's own tasks from its grade
+    ticked = [first.pk, second.pk]
+    response = post(client, "bulk-task-state", ticked, state=IncidentTask.State.DONE)
+    assert [r.ok for r in response.context["results"]] == [True, True]
+    assert set(IncidentTask.objects.filter(pk__in=ticked).values_list("state", flat=True)) == {
+        IncidentTask.State.DONE
+    }
+    response = post(client, "bulk-task-assign", ticked[:1], assignee=handler2.pk)
+    assert [r.ok for r in response.context["results"]] == [True]
+    assert IncidentTask.objects.get(pk=ticked[0]).assignee == handler2
+
+
+def test_task_toolbar_hidden_from_those_who_cannot_work_the_case(client, auditor, handler, mix):
+    _new, handling, _theirs = mix
+    services.task_create(incident=handling, actor=handler, title="隔离主机")
+    client.force_login(auditor)
+    page = client.get(reverse("incidents:detail", args=[handling.pk])).content.decode()
+    assert "隔离主机" in page and 'id="task-bulk-form"' not in page

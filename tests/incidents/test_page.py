@@ -84,6 +84,11 @@ def test_every_action_form_is_rendered_from_its_form_class(client_for, handler, 
     client = client_for(handler)
     html = client.get(f"/incidents/{worked_case.pk}/").content.decode()
     main = re.split(r"<main[^>]*>", html)[1].split("</main>")[0]
+    # The task table's bulk toolbar (issue 21.3) is a list control, not an action form: its
+    # form and its per-row boxes are left out here (tests/incidents/test_bulk.py covers them).
+    assert 'id="task-bulk-form"' in main
+    main = re.sub(r'<form id="task-bulk-form".*?</form>', "", main, flags=re.S)
+    main = re.sub(r'<input[^>]*form="task-bulk-form"[^>]*>', "", main)
     inputs = re.findall(r"<input[^>]*>", main)
     assert all('name="csrfmiddlewaretoken"' in i for i in inputs), inputs
     assert "<textarea" not in main and "<select" not in main

@@ -127,3 +127,70 @@ def test_another_team_gets_404(client, case):
     client.force_login(other)
     assert client.get(reverse("reporting:case-dossier", args=[case.pk, "pdf"])).status_code == 404
     assert client.get(reverse("reporting:case-dossier", args=[case.pk, "exe"])).status_code == 404
+
+
+def dossier_text(client, case) -> str:
+    from pypdf import PdfReader
+
+    pdf = client.get(reverse("reporting:case-dossier", args=[case.pk, "pdf"]))
+    assert pdf.status_code == 200
+    return squash("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
+
+
+def test_officer_edits_the_dossier_heading_in_the_admin(client_for, officer, handler, case):
+    from reporting.dossier import file_template_body
+    from reporting.models import DossierTemplate
+
+    client = client_for(officer)
+    add = reverse("admin:reporting_dossiertemplate_add")
+    form = client.get(add).content.decode()
+    assert "一、概况" in form  # a new template starts from the file's text
+    body = file_template_body().replace("# 案件卷宗：", "# 网络安全事件处置卷宗：")
+    response = client.post(add, {"name": "本公司卷宗", "body": body, "is_active": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert DossierTemplate.objects.get().name == "本公司卷宗"
+    text = dossier_text(client_for(handler), case)
+    assert squash(f"网络安全事件处置卷宗：{case.reference}") in text
+    assert squash(f"案件卷宗：{case.reference}") not in text
+
+
+def test_broken_dossier_template_is_refused_and_nothing_lost(client_for, officer, handler, case):
+    from reporting import services
+    from reporting.dossier import file_template_body
+    from reporting.models import DossierTemplate
+
+    client = client_for(officer)
+    add = reverse("admin:reporting_dossiertemplate_add")
+    good = file_template_body().replace("# 案件卷宗：", "# 卷宗甲：")
+    assert client.post(add, {"name": "甲", "body": good, "is_active": "on"}).status_code == 302
+    stored = DossierTemplate.objects.get()
+    kept = stored.body
+    change = reverse("admin:reporting_dossiertemplate_change", args=[stored.pk])
+    broken_texts = {
+        good + "{% for t in timeline %}": "模板有错误",  # never closed
+        good + "{{ case.title|date:}}": "模板有错误",  # a filter without its argument
+        good + '{% include "nope/missing.txt" %}': "样例案件",  # fails only when rendered
+        "   ": "必填",
+    }
+    for broken, message in broken_texts.items():
+        response = client.post(
+            change,
+            {"name": "甲", "body": broken, "is_active": "on"},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+        assert response.status_code == 200  # the form comes back with the officer's text
+        page = response.content.decode()
+        assert message in page, broken[-40:]
+        if broken.strip():
+            assert "卷宗甲" in page
+        stored.refresh_from_db()
+        assert stored.body == kept
+    assert squash(f"卷宗甲：{case.reference}") in dossier_text(client_for(handler), case)
+    # A handler may not change it, in the admin or through the service.
+    assert client_for(handler).get(add).status_code in (302, 403)
+    from core.errors import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        services.dossier_template_save(
+            actor=handler, template=DossierTemplate(name="乙", body=good)
+        )

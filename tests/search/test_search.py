@@ -119,3 +119,22 @@ def test_reports_notices_intelligence_agreements_are_searched(officer, handler, 
     )
     assert [h.title for h in hits(officer, "暗网")["intelligence"]] == ["暗网出现疑似本司客户信息"]
     assert "intelligence" not in hits(handler, "暗网")  # not theirs to see
+
+
+def test_a_page_of_hits_without_duplicates_and_more_flagged(handler, officer):
+    """Each rank is its own LIMIT-ed query: a case matching in title and description is shown
+    once, description hits fill the page after the title hits, and one more than the page sets
+    "more"."""
+    both = [create(handler, f"勒索事件{i}", "勒索病毒", hours=i + 1) for i in range(2)]
+    described = [create(handler, f"主机异常{i}", "疑似勒索病毒", hours=i + 10) for i in range(2)]
+    for word in ("勒索", "勒索病毒"):  # two characters (bigram) and more (trigram)
+        (section,) = [
+            s for s in search.search(officer, word, per_source=3) if s.source.key == "incidents"
+        ]
+        titles = [h.title for h in section.hits]
+        assert len(titles) == len(set(titles)) == 3, word
+        # title hits (newest first) then the newest description hit; for 勒索病毒, which no title
+        # holds, the same three by recency
+        expected = [f"{c.reference} {c.title}" for c in (*both, described[0])]
+        assert titles == expected, word
+        assert section.more, word

@@ -91,6 +91,7 @@ ADMIN_MODELS = {
     "reporting.reportapproval": {"officer": "v", "auditor": "v", "admin": "v"},
     "reporting.reportingrule": {"officer": "vac", "auditor": "v", "admin": "vac"},
     "reporting.reportsubmission": {"officer": "v", "auditor": "v", "admin": "v"},
+    "reporting.dossiertemplate": {"officer": "vacd", "auditor": "v", "admin": "vacd"},
     "reporting.reporttemplate": {"officer": "vacd", "auditor": "v", "admin": "vacd"},
     "reporting.reportversion": {"officer": "v", "auditor": "v", "admin": "v"},
     "reporting.riskintelligence": {"officer": "v", "auditor": "v", "admin": "v"},
