@@ -5,10 +5,10 @@ STANDARD = "证券行业监管数据共享标准 三(四)"
 
 BULK_THRESHOLDS = [
     # level, records, source, marker
-    (4, 1_000, f"{STANDARD} 1 技术要求 d (大批量数据的一次性共享); threshold: firm setting", "S"),
-    (3, 10_000, f"{STANDARD} 1 技术要求 d; threshold: firm setting", "S"),
-    (2, 100_000, f"{STANDARD} 1 技术要求 d; threshold: firm setting", "S"),
-    (1, 1_000_000, f"{STANDARD} 1 技术要求 d; threshold: firm setting", "S"),
+    (4, 1_000, f"{STANDARD} 1 技术要求 d (大批量数据的一次性共享)；阈值由公司设定", "S"),
+    (3, 10_000, f"{STANDARD} 1 技术要求 d；阈值由公司设定", "S"),
+    (2, 100_000, f"{STANDARD} 1 技术要求 d；阈值由公司设定", "S"),
+    (1, 1_000_000, f"{STANDARD} 1 技术要求 d；阈值由公司设定", "S"),
 ]
 
 # code, name, order, level, tier, area, volume, refuse, approvers, assessment, source, marker
@@ -24,7 +24,7 @@ APPROVAL_RULES = [
         True,
         [],
         False,
-        f"{STANDARD} 1 非可控区域; firm setting",
+        f"{STANDARD} 1 非可控区域；公司设定",
         "S",
     ),
     (
@@ -38,7 +38,7 @@ APPROVAL_RULES = [
         False,
         [],
         False,
-        "firm setting",
+        "公司设定",
         "S",
     ),
     (
@@ -108,7 +108,7 @@ APPROVAL_RULES = [
         False,
         ["data_authority"],
         True,
-        f"{STANDARD} 1 管理要求 c2; level: firm setting",
+        f"{STANDARD} 1 管理要求 c2；级别由公司设定",
         "S",
     ),
     (

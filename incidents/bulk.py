@@ -20,7 +20,6 @@ from core.errors import ApplicationError
 from .models import Incident, IncidentTag, IncidentTask, Tag
 from .services import (
     incident_close,
-    incident_resolve,
     incident_start_handling,
     incident_update,
     task_set_state,
@@ -32,9 +31,9 @@ MAX_ITEMS = 200
 TAG_MAX = 40
 
 # Lifecycle moves offered in bulk (grading needs its facts, summarising a text: one at a time).
+# Resolving is not offered: the handler states each case's containment and resolution times.
 STATUS_MOVES: dict[str, tuple[Callable, object]] = {
     Incident.Status.HANDLING: (incident_start_handling, gettext_lazy("Start handling")),
-    Incident.Status.RESOLVED: (incident_resolve, gettext_lazy("Resolve")),
     Incident.Status.CLOSED: (incident_close, gettext_lazy("Close")),
 }
 

@@ -241,7 +241,7 @@ def _alert_source():
 
     source, _created = AlertSource.objects.get_or_create(
         slug=ALERT_SOURCE_SLUG,
-        defaults={"name": "数据共享台账 / Sharing ledger", "kind": AlertSource.Kind.OTHER},
+        defaults={"name": "数据共享台账", "kind": AlertSource.Kind.OTHER},
     )
     return source
 

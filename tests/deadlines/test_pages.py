@@ -93,5 +93,5 @@ def test_demo_seeder(db):
     seed_deadlines()
     seed_deadlines()  # idempotent
     assert Deadline.objects.count() == 5
-    assert Deadline.objects.filter(state=Deadline.State.MISSED).count() == 2
+    assert Deadline.objects.filter(state=Deadline.State.MISSED).count() == 1  # a firm that mostly complies
     assert Deadline.objects.filter(calendar_confirmed=False).count() == 1

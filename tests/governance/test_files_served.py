@@ -30,7 +30,7 @@ def assert_served_only_to(url, *, allowed, refused, client, page=None):
     client.force_login(allowed)
     if page is not None:
         html = client.get(page).content.decode()
-        assert url in html and "/media/" not in html
+        assert url in html and '"/media/' not in html  # no link straight to the media folder
     before = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).count()
     response = client.get(url)
     assert response.status_code == 200

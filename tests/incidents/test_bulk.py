@@ -36,25 +36,38 @@ def post(client, name, ids, **data):
     return client.post(reverse(f"incidents:{name}"), {"ids": [str(i) for i in ids], **data})
 
 
-def test_status_change_where_the_lifecycle_allows(client, handler, mix):
-    new, handling, theirs = mix
-    before = {i.pk: audit_count(i) for i in mix}
+def test_status_change_where_the_lifecycle_allows(client, handler, mix, make_incident):
+    new, _handling, theirs = mix
+    graded = make_incident(title="已定级的案件")
+    services.incident_grade(incident=graded, actor=handler)
+    cases = [new, graded, theirs]
+    before = {i.pk: audit_count(i) for i in cases}
     client.force_login(handler)
-    response = post(client, "bulk-status", [new.pk, handling.pk, theirs.pk], status=S.RESOLVED)
+    response = post(client, "bulk-status", [i.pk for i in cases], status=S.HANDLING)
     body = response.content.decode()
     assert response.status_code == 200
     results = {r.pk: r for r in response.context["results"]}
-    assert results[handling.pk].ok
-    assert not results[new.pk].ok  # a new case is not graded yet: resolving it is refused
+    assert results[graded.pk].ok
+    assert not results[new.pk].ok  # a new case is not graded yet: handling it is refused
     assert not results[theirs.pk].ok and results[theirs.pk].label == f"#{theirs.pk}"
     assert "别的团队的案件" not in body and theirs.reference not in body  # nothing leaks
     assert response.context["done"] == 1 and response.context["refused"] == 2
-    for incident in mix:
+    for incident in cases:
         incident.refresh_from_db()
-    assert (new.status, handling.status, theirs.status) == (S.NEW, S.RESOLVED, S.NEW)
+    assert (new.status, graded.status, theirs.status) == (S.NEW, S.HANDLING, S.NEW)
     # One entry for the changed case; the refused ones are untouched.
-    assert audit_count(handling) == before[handling.pk] + 1
+    assert audit_count(graded) == before[graded.pk] + 1
     assert audit_count(new) == before[new.pk] and audit_count(theirs) == before[theirs.pk]
+
+
+def test_resolving_is_not_a_bulk_move(client, handler, mix):
+    """Resolving asks the handler for the containment and resolution times of each case."""
+    _new, handling, _theirs = mix
+    client.force_login(handler)
+    post(client, "bulk-status", [handling.pk], status=S.RESOLVED)
+    handling.refresh_from_db()
+    assert handling.status == S.HANDLING
+    assert S.RESOLVED not in bulk.STATUS_MOVES
 
 
 def test_assign_and_tag_each_item_through_the_policy(client, handler, handler2, mix):

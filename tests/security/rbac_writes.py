@@ -156,6 +156,7 @@ WRITES: dict[str, dict] = {
     "admin:app_list": READ_ONLY,
     "admin:autocomplete": READ_ONLY,
     "admin:jsi18n": READ_ONLY,
+    "admin:search": READ_ONLY,  # the theme's search over apps and models
     "admin:password_change_done": READ_ONLY,
     "admin:view_on_site": READ_ONLY,
     "admin:otp_totp_totpdevice_config": READ_ONLY,
