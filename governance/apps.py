@@ -8,6 +8,12 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from core import search as search_registry
+        from reporting.inspection import sharing as inspection_sharing
+
+        from . import selectors_sharing
+
+        # The inspection pack's data-sharing section reads the ledger.
+        inspection_sharing.register_source(selectors_sharing.inspection_totals)
 
         from . import search
 

@@ -181,3 +181,46 @@ def ledger_export_rows(events):
         for e in events.select_related("system").order_by("id").iterator(chunk_size=2000)
     )
     return header, rows
+
+
+def inspection_totals(start, end) -> dict:
+    """The inspection pack's data-sharing section (reporting.inspection.sharing): the transfers
+    the ledger received in [start, end) by kind, their records and mismatches, beside the
+    sharing requests and the registrations made in the period."""
+    from django.utils.translation import gettext as _
+
+    from .models import LedgerEvent, SharingRegistration, SharingRequest
+
+    events = LedgerEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    by_kind = events.values("kind").annotate(n=Count("pk")).order_by("kind")
+    kinds = dict(LedgerEvent.Kind.choices)
+    summary = events.aggregate(
+        n=Count("pk"),
+        records=Sum("record_count"),
+        mismatches=Count("pk", filter=Q(is_mismatch=True)),
+    )
+    requests = SharingRequest.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    registrations = SharingRegistration.objects.filter(
+        created_at__gte=start, created_at__lt=end
+    ).count()
+    return {
+        "source": "ledger",
+        "note": _(
+            "Transfers as the exchange systems reported them to the sharing ledger, reconciled "
+            "against the approved sharing requests."
+        ),
+        "rows": [{"label": str(kinds.get(r["kind"], r["kind"])), "count": r["n"]} for r in by_kind]
+        + [
+            {
+                "label": _("Transfers not matching an approved request"),
+                "count": summary["mismatches"],
+            }
+        ],
+        "totals": {
+            "registrations": registrations,
+            "sharing_requests": requests,
+            "ledger_events": summary["n"] or 0,
+            "ledger_records": summary["records"] or 0,
+            "ledger_mismatches": summary["mismatches"] or 0,
+        },
+    }

@@ -16,7 +16,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
-from governance.models import CooperationAgreement, ObligationPeriod, SharingRegistration
+from governance.models import (
+    CooperationAgreement,
+    LedgerEvent,
+    ObligationPeriod,
+    SharingRegistration,
+)
 from incidents.models import Grade, Incident
 from reporting.inspection import documents, figures, sharing
 from reporting.models import RegulatoryReport
@@ -173,10 +178,14 @@ def test_pack_figures_equal_independent_figures(demo_firm):
     )
     assert data["agreements"]["counts"]["expiring"] <= status["expiring"]
 
-    # Sharing (no ledger installed on this branch): the registrations of the year.
+    # Sharing: the registrations of the year and the ledger's transfers in the period.
     registrations = sum(1 for r in SharingRegistration.objects.all() if lo <= r.created_at < hi)
     assert data["sharing"]["totals"]["registrations"] == registrations
-    assert data["sharing"]["note"]
+    assert data["sharing"]["source"] == "ledger" and data["sharing"]["note"]
+    events = [e for e in LedgerEvent.objects.all() if lo <= e.occurred_at < hi]
+    assert data["sharing"]["totals"]["ledger_events"] == len(events)
+    assert data["sharing"]["totals"]["ledger_records"] == sum(e.record_count for e in events)
+    assert data["sharing"]["totals"]["ledger_mismatches"] == sum(e.is_mismatch for e in events)
 
     # The audit chain's head at the period end, and verify_audit_log's verdict.
     head = max((e for e in AuditEntry.objects.all() if e.timestamp < hi), key=lambda e: e.id)
