@@ -74,7 +74,7 @@ def seed_awareness():
         incident_grade="III",
         scheduled_at=max(
             dt.datetime(year, 1, 2, 10, 0, tzinfo=here),
-            min(timezone.now() - dt.timedelta(days=3), dt.datetime(year, 12, 20, tzinfo=here)),
+            min(timezone.now() - dt.timedelta(days=45), dt.datetime(year, 12, 20, tzinfo=here)),
         ),
         coordinator=handler,
         objectives=[("2小时内完成首报审批", "报告在系统中进入已批准状态")],
@@ -82,23 +82,51 @@ def seed_awareness():
         plan_version=v1,
         actor=officer,
     )
-    services.drill_start(drill=drill, actor=handler)
-    services.drill_assess_objective(
-        objective=drill.objectives.get(),
-        result=DrillObjective.Result.PARTIALLY_MET,
-        notes="审批人休假，首报审批延误。",
-        actor=handler,
-    )
-    finding = services.drill_add_finding(
-        drill=drill,
-        description="首报审批只有一名审批人，休假时无人替补。",
-        owner=handler,
-        due_at=timezone.now() + dt.timedelta(days=30),
-        plan_change="在预案“报告”一节中指定首报的替补审批人及其联系方式。",
-        actor=handler,
-    )
-    services.drill_complete(
-        drill=drill, summary="流程基本可行，审批环节需补充替补人。", actor=handler
+    # The drill happened on its date: its case is opened then, so the case's steps can follow.
+    with demo.played_at(drill.scheduled_at):
+        services.drill_start(drill=drill, actor=handler)
+        services.drill_assess_objective(
+            objective=drill.objectives.get(),
+            result=DrillObjective.Result.PARTIALLY_MET,
+            notes="审批人休假，首报审批延误。",
+            actor=handler,
+        )
+        finding = services.drill_add_finding(
+            drill=drill,
+            description="首报审批只有一名审批人，休假时无人替补。",
+            owner=handler,
+            due_at=drill.scheduled_at + dt.timedelta(days=30),
+            plan_change="在预案“报告”一节中指定首报的替补审批人及其联系方式。",
+            actor=handler,
+        )
+        services.drill_complete(
+            drill=drill, summary="流程基本可行，审批环节需补充替补人。", actor=handler
+        )
+    # The drill's own case is worked like a real one (a completed drill never leaves a new,
+    # ungraded case behind): the finding's rectification done and verified, the case graded,
+    # handled, resolved, summarised and closed, its drill reports filed.
+    from incidents.demo import file_due_reports, play_case
+
+    item = finding.rectification
+    if item is not None:
+        with demo.played_at(drill.scheduled_at + dt.timedelta(days=2)):
+            incident_services.rectification_complete(
+                item=item, actor=handler, note="已在预案中指定首报的替补审批人。"
+            )
+        with demo.played_at(drill.scheduled_at + dt.timedelta(days=3)):
+            incident_services.rectification_verify(
+                item=item, actor=users.get("compliance2") or officer, note="已核对预案修订稿。"
+            )
+    drill.refresh_from_db()
+    if drill.incident is not None:  # a drill without its own case (no grade to exercise)
+        play_case(
+            incident=drill.incident,
+            case_state="closed",
+            users=users,
+            resolve_after=dt.timedelta(hours=3),
+        )
+    file_due_reports(
+        reports=drill.regulatory_reports.all(), author=officer, until=timezone.now(), users=users
     )
     meeting = _review_meeting(officer, year)
     incident_services.plan_change_decide(

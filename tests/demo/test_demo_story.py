@@ -112,7 +112,7 @@ def _drill_case_closed():
     from training.models import Drill
 
     done = Drill.objects.filter(status="completed")
-    assert done.count() == 1
+    assert done.count() >= 1
     for drill in done:
         case = drill.incident
         assert case is not None and case.is_drill
