@@ -104,6 +104,15 @@ def _alert(request, pk) -> Alert:
     return get_object_or_404(selectors.alert_queue(user=request.user, state=None), pk=pk)
 
 
+def _alert_to_triage(request, pk) -> Alert:
+    """An alert a posted triage action acts on: who may not triage is refused before the form
+    is read (a form shown again would answer a read-only role with the page)."""
+    alert = _alert(request, pk)
+    if not policy.allows(request.user, "integrations.alert.triage", alert):
+        raise PermissionDenied
+    return alert
+
+
 def _alert_page(request, alert, **bound):
     """The alert's page; `bound` holds a posted form to show again with its errors."""
     forms = {
@@ -138,7 +147,7 @@ def alert_detail(request, pk):
 @login_required
 @require_POST
 def alert_promote(request, pk):
-    alert = _alert(request, pk)
+    alert = _alert_to_triage(request, pk)
     form = PromoteForm(request.POST)
     if form.is_valid():
         promoted, ok = pages.run(
@@ -160,7 +169,7 @@ def alert_promote(request, pk):
 @login_required
 @require_POST
 def alert_merge(request, pk):
-    alert = _alert(request, pk)
+    alert = _alert_to_triage(request, pk)
     form = MergeForm(request.POST, user=request.user)
     if form.is_valid():
         merged, ok = pages.run(
@@ -177,7 +186,7 @@ def alert_merge(request, pk):
 @login_required
 @require_POST
 def alert_dismiss(request, pk):
-    alert = _alert(request, pk)
+    alert = _alert_to_triage(request, pk)
     form = DismissForm(request.POST)
     if form.is_valid():
         if pages.run(
