@@ -55,6 +55,14 @@ ICONS = {
     "audit:log": "journal-text",
     "governance:sharing-log": "arrow-left-right",
     "integrations:export": "box-arrow-down",
+    "governance:sharing-request-list": "clipboard-check",
+    "governance:catalogue": "table",
+    "governance:medium-list": "device-hdd",
+    "governance:evaluation-list": "clipboard-data",
+    "governance:ledger": "journal-bookmark",
+    "incidents:plan-list": "shield-check",
+    "reporting:inspection-pack": "briefcase",
+    "training:campaigns": "broadcast-pin",
 }
 SECTION_ICONS = {
     "my": "person-workspace",
