@@ -48,3 +48,31 @@ def registered_apps() -> set[str]:
 
 def skipped() -> dict[str, str]:
     return dict(_skipped)
+
+
+# How an auditor reads a JSON field's keys and codes: "app_label.ModelName.field" -> either a
+# mapping {key or code: label} or a function value -> [(label, text), ...]. A JSON field nobody
+# labelled is shown as data (monospace), never as if its keys were words of the page.
+_json_readers: dict[str, object] = {}
+
+
+def read_json_as(model_label: str, field: str, reader) -> None:
+    """Label the keys (of an object) or codes (of a list) of `model_label`'s JSON `field` in the
+    audit log, with a mapping {key: label} or a function value -> [(label, text)]."""
+    _json_readers[f"{model_label}.{field}"] = reader
+
+
+def json_reader(model_label: str, field: str):
+    return _json_readers.get(f"{model_label}.{field}")
+
+
+# Text fields that hold code (a document template's source): shown in monospace as data.
+_code_fields: set[str] = set()
+
+
+def show_as_code(model_label: str, field: str) -> None:
+    _code_fields.add(f"{model_label}.{field}")
+
+
+def is_code(model_label: str, field: str) -> bool:
+    return f"{model_label}.{field}" in _code_fields

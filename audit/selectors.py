@@ -1,11 +1,13 @@
 """Reads of the audit trail: the base queryset, the filter set and what a change looks like."""
 
 import datetime as dt
+import json
 
 import django_filters
 from auditlog.registry import auditlog
 from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .context import Channel
 from .models import AuditEntry
 
@@ -68,6 +71,9 @@ class AuditEntryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        since, until = self.form.fields["date"].widget.widgets
+        since.attrs["aria-label"] = _("From date")
+        until.attrs["aria-label"] = _("To date")
         for field in self.form.fields.values():  # Bootstrap 5's classes (the design system)
             widgets = getattr(field.widget, "widgets", [field.widget])
             for widget in widgets:
@@ -91,13 +97,18 @@ def filter_entries(params, *, request=None) -> AuditEntryFilter:
 
 
 class Shown(str):
-    """A value as an auditor reads it; `url` is where the record it names is read ("" if none)."""
+    """A value as an auditor reads it; `url` is where the record it names is read ("" if none);
+    `lines` the labelled parts of a JSON value, `data` True for a JSON value nobody labelled."""
 
     url: str = ""
+    lines: list[tuple[str, str]] = []
+    data: bool = False
 
-    def __new__(cls, text, url: str = ""):
+    def __new__(cls, text, url: str = "", *, lines=None, data: bool = False):
         shown = super().__new__(cls, text)
         shown.url = url
+        shown.lines = lines or []
+        shown.data = data
         return shown
 
 
@@ -112,6 +123,8 @@ def _field(model, name: str):
 
 def _field_label(model, name: str) -> str:
     field = _field(model, name)
+    if isinstance(field, GenericForeignKey):  # no verbose name of its own
+        return str(_("Related record"))
     return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
 
 
@@ -166,9 +179,74 @@ def _names(entries) -> dict:
     return names
 
 
-def _shown(field, value, names: dict) -> Shown:
+def _json_value(value):
+    if isinstance(value, str):  # auditlog without use_json_for_changes keeps JSON as text
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _json_text(value, labels=None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, list):
+        return "、".join(_json_text(v, labels) for v in value) or "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if labels is not None and isinstance(value, str) and value in labels:
+        return str(labels[value])
+    return str(value)
+
+
+def _json_lines(field, value, only=None) -> list[tuple[str, str]] | None:
+    """The labelled parts of a JSON value, or None when nobody labelled this field."""
+    reader = registry.json_reader(field.model._meta.label, field.name)
+    if reader is None:
+        return None
+    if callable(reader):
+        return [(str(label), text) for label, text in reader(value)]
+    if isinstance(value, dict):
+        keys = [k for k in value if only is None or k in only]
+        return [(str(reader.get(k, k)), _json_text(value[k], reader)) for k in keys]
+    return [("", _json_text(value, reader))]
+
+
+def _json_shown(field, value, only=None) -> Shown:
+    value = _json_value(value)
+    if value in (None, "", [], {}):
+        return Shown("—")
+    lines = _json_lines(field, value, only)
+    if lines is None:
+        return Shown(json.dumps(value, ensure_ascii=False, sort_keys=True), data=True)
+    text = "；".join(f"{label}：{text}" if label else text for label, text in lines)
+    return Shown(text or "—", lines=[line for line in lines if line[0]])
+
+
+def _changed_keys(before, after) -> set | None:
+    """Of two JSON objects, the keys whose values differ (a report's content changes a field or
+    two at a time; the auditor reads those, not the whole form twice)."""
+    before, after = _json_value(before), _json_value(after)
+    if not isinstance(after, dict):
+        return None
+    before = before if isinstance(before, dict) else {}
+
+    def norm(v):
+        return None if v in ("", None, [], {}) else v
+
+    return {k for k in set(before) | set(after) if norm(before.get(k)) != norm(after.get(k))}
+
+
+def _shown(field, value, names: dict, only=None) -> Shown:
+    if isinstance(field, models.JSONField):
+        return _json_shown(field, value, only)
     if value is None or value == "None" or value == "":
         return Shown("—")
+    if field is not None and registry.is_code(field.model._meta.label, field.name):
+        return Shown(str(value), data=True)
     if field is None:
         return Shown(str(value))
     related = _related_model(field)
@@ -212,7 +290,10 @@ def change_rows(entry: AuditEntry, names: dict | None = None) -> list[tuple[str,
                 rows.append((label, Shown(""), objects))
         elif isinstance(value, list | tuple) and len(value) == 2:
             before, after = value
-            rows.append((label, _shown(field, before, names), _shown(field, after, names)))
+            only = _changed_keys(before, after) if isinstance(field, models.JSONField) else None
+            rows.append(
+                (label, _shown(field, before, names, only), _shown(field, after, names, only))
+            )
         else:
             rows.append((label, Shown(""), _shown(field, value, names)))
     return rows
@@ -259,6 +340,8 @@ def chain_tail_status(*, tail: int = 500) -> dict:
         "last_id": prev_id,
         "last_hash": last_hash,
     }
+
+
 def readable_rows(entries) -> list[tuple[AuditEntry, list]]:
     """A page of entries with their changes, related records named in one query per model."""
     entries = list(entries)

@@ -25,6 +25,13 @@ class DeadlinesConfig(AppConfig):
             self,
             options={"Deadline": {"exclude_fields": ["fired_until", "next_fire_at", "updated_at"]}},
         )
+        from audit.registry import read_json_as
+
+        from . import wording
+        from .models import CHANNEL_CHOICES
+
+        read_json_as("deadlines.ReminderStep", "recipients", wording.recipients)
+        read_json_as("deadlines.ReminderStep", "channels", dict(CHANNEL_CHOICES))
         register(NavItem("my", _("Due and overdue"), "deadlines:mine", frozenset(), 20))
         register(
             NavItem(

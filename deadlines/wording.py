@@ -54,3 +54,29 @@ def policy_title(policy) -> str:
     """What a policy is for: the labels of the deadline kinds that follow it (else its name)."""
     labels = sorted({kind.label for kind in policy.kinds.all() if kind.label})
     return pgettext("list separator", ", ").join(labels) if labels else policy.name
+
+
+def recipients(specs) -> list[tuple[str, str]]:
+    """A step's recipients in words (the audit log): 负责人, 负责人的上级, role and group names."""
+    from accounts.roles import Role
+
+    personal = {
+        "owner": _("the owner"),
+        "owner_manager": _("the owner's manager"),
+        "owner_deputy": _("the owner's deputy"),
+    }
+    roles = dict(Role.choices)
+    words = []
+    for spec in specs if isinstance(specs, list) else [specs]:
+        kind, _sep, name = str(spec).partition(":")
+        if spec in personal:
+            words.append(str(personal[spec]))
+        elif kind == "group":
+            words.append(_("everyone with the role %(role)s") % {"role": roles.get(name, name)})
+        elif kind == "role":
+            words.append(_("the holder of contact role %(role)s") % {"role": name})
+        elif kind == "user":
+            words.append(_("user %(name)s") % {"name": name})
+        else:
+            words.append(str(spec))
+    return [("", pgettext("list separator", ", ").join(words) or "—")]

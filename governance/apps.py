@@ -41,6 +41,15 @@ class GovernanceConfig(AppConfig):
             },
             options={"ExchangeSystem": {"exclude_fields": ["secret"]}},
         )
+        from audit.registry import read_json_as
+
+        from . import evaluation_selectors
+        from .models.sharing_requests import Approver
+
+        for model in ("governance.SharingRequest", "governance.ApprovalRule"):
+            field = "required_approvers" if model.endswith("Request") else "approvers"
+            read_json_as(model, field, dict(Approver.choices))
+        read_json_as("governance.SharingEvaluation", "figures", evaluation_selectors.figures_lines)
 
         from security import files
 

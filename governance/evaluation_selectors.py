@@ -121,6 +121,25 @@ def figures(evaluation: SharingEvaluation) -> dict:
     }
 
 
+def figures_lines(figures) -> list[tuple[str, str]]:
+    """Frozen usage figures as the audit log shows them: when, how many sources, the totals."""
+    if not isinstance(figures, dict):
+        return [("", str(figures))]
+    totals = figures.get("totals") or {}
+    computed = figures.get("computed_at")
+    moment = datetime.datetime.fromisoformat(computed) if computed else None
+    return [
+        (
+            _("Computed at"),
+            timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—",
+        ),
+        (_("Shared data sources"), str(len(figures.get("sources") or []))),
+        (_("Transfers"), str(totals.get("transfers", "—"))),
+        (_("Records"), str(totals.get("records", "—"))),
+        (_("Validity"), str(totals.get("validity") or "—")),
+    ]
+
+
 def plan_summary(evaluation: SharingEvaluation) -> str:
     """方案 for the report: scope, objects, team, method (the measures) and schedule."""
     team = "；".join(

@@ -29,6 +29,12 @@ class IncidentsConfig(AppConfig):
                 "ConcernMessage": {"exclude_fields": ["author"]},
             },
         )
+        from audit.registry import read_json_as
+
+        from . import grading
+
+        read_json_as("incidents.GradeDecision", "facts", grading.facts_lines)
+        read_json_as("incidents.GradeDecision", "matched", grading.matched_lines)
 
         workers = frozenset({Role.INCIDENT_HANDLER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
         readers = workers | {Role.AUDITOR}

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from .models import GRADE_SEVERITY, Grade, GradingCriterion, GradingCriterionSet
 
 Fact = GradingCriterion.Fact
@@ -136,8 +138,6 @@ def propose(
     `criteria` (the set's criteria, already read) saves the page a query."""
     criterion_set = criterion_set or GradingCriterionSet.active()
     if criterion_set is None:
-        from django.utils.translation import gettext as _
-
         from core.errors import ApplicationError
 
         raise ApplicationError(_("No active grading criteria set. Ask a compliance officer."))
@@ -155,3 +155,43 @@ def propose(
     if matched:
         return Proposal(criterion_set, matched[0].grade, matched, facts)
     return Proposal(criterion_set, Grade.IV, [], facts, catch_all=True)
+
+
+def _fact_text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    return str(value)
+
+
+def facts_lines(facts) -> list[tuple[str, str]]:
+    """A grade decision's facts as the audit log shows them: each fact by its label, the systems
+    by name with their outage."""
+    if not isinstance(facts, dict):
+        return [("", str(facts))]
+    labels = dict(Fact.choices)
+    lines = []
+    for key, value in facts.items():
+        if key == "systems":
+            names = [
+                _("%(name)s (outage: %(minutes)s min)")
+                % {"name": s.get("name"), "minutes": _fact_text(s.get("outage_minutes"))}
+                for s in value or []
+                if isinstance(s, dict)
+            ]
+            lines.append((str(_("Affected systems")), "、".join(names) or "—"))
+        else:
+            lines.append((str(labels.get(key, key)), _fact_text(value)))
+    return lines
+
+
+def matched_lines(matched) -> list[tuple[str, str]]:
+    """The criteria a grade decision matched (their snapshots), by code and description."""
+    if not isinstance(matched, list):
+        return [("", str(matched))]
+    return [
+        (str(c.get("code") or "—"), f"{c.get('grade') or ''} {c.get('description') or ''}".strip())
+        for c in matched
+        if isinstance(c, dict)
+    ]

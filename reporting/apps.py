@@ -21,6 +21,20 @@ class ReportingConfig(AppConfig):
         from . import demo, receivers  # noqa: F401  (demo seeder, signal receivers)
 
         register_app(self)
+        from audit.registry import read_json_as, show_as_code
+
+        from . import content
+
+        read_json_as("reporting.RegulatoryReport", "content", content.FIELD_LABELS)
+        read_json_as("reporting.ReportVersion", "snapshot", content.snapshot_lines)
+        for model, field in (
+            ("reporting.ReportVersion", "template_body"),
+            ("reporting.ReportVersion", "template_title"),
+            ("reporting.ReportTemplate", "title"),
+            ("reporting.ReportTemplate", "body"),
+            ("reporting.DossierTemplate", "body"),
+        ):
+            show_as_code(model, field)  # a document template's source
 
         files.register("reporting.RegulatorNotice", "attachment")
         files.register("reporting.ReportSubmission", "receipt_file")

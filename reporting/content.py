@@ -281,3 +281,17 @@ DEFAULT_TEMPLATE_BODY = """# {{ report.title }}
 | 签发时间 | {{ approved_at }}
 | 版本 | 第{{ report.version }}版
 """
+
+
+def snapshot_lines(snapshot) -> list[tuple[str, str]]:
+    """A frozen version as the audit log shows it: the report, its fields by label, who approved."""
+    if not isinstance(snapshot, dict):
+        return [("", str(snapshot))]
+    report = snapshot.get("report") or {}
+    lines = [(str(_("Report")), str(report.get("title") or "—"))]
+    for field in snapshot.get("fields") or []:
+        lines.append((str(field.get("label") or field.get("key")), str(field.get("value") or "—")))
+    if snapshot.get("approved_by"):
+        lines.append((str(_("Approved by")), str(snapshot["approved_by"])))
+        lines.append((str(_("Approved at")), str(snapshot.get("approved_at") or "—")))
+    return lines

@@ -14,6 +14,11 @@ class TrainingConfig(AppConfig):
         from . import demo, demo_awareness, obligations, tasks  # noqa: F401  (demo, evidence rules, tasks)
 
         register_app(self)
+        from audit.registry import read_json_as
+
+        from .models import Topic
+
+        read_json_as("training.Course", "topics", dict(Topic.choices))
         from security import files
 
         files.register("training.AwarenessCampaign", "material_file")

@@ -155,3 +155,9 @@ def test_names_are_fetched_once_per_model_not_per_row(
         response = client.get("/audit/")
     assert response.status_code == 200
     assert str(officer) in response.content.decode()
+
+
+def test_the_date_range_boxes_are_labelled(auditor, client_for):
+    html = client_for(auditor).get("/audit/").content.decode()
+    assert 'aria-label="起始日期"' in html
+    assert 'aria-label="截止日期"' in html
