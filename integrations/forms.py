@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import can_write
 
@@ -59,7 +60,9 @@ class SubscriptionForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
-        label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
+        label=pgettext_lazy("webhook", "Events"),
+        choices=Event.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
 
 

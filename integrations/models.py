@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import VisibleQuerySet
 
@@ -271,7 +272,7 @@ class WebhookSubscription(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500)
-    events = models.JSONField(_("events"), default=list)
+    events = models.JSONField(pgettext_lazy("webhook", "events"), default=list)
     secret = models.CharField(
         _("signing secret"),
         max_length=200,

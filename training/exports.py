@@ -1,6 +1,7 @@
 """Excel export of a plan's evaluation figures (openpyxl)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.exports import xlsx_bytes
 
@@ -96,7 +97,7 @@ def plan_workbook(*, plan) -> bytes:
     _sheet(
         wb,
         _("Feedback"),
-        [_("Course"), _("Trainee"), _("Rating"), _("Comments"), _("Date")],
+        [_("Course"), _("Trainee"), _("Rating"), pgettext("feedback", "Comments"), _("Date")],
         [
             [
                 f.assignment.course.title,

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, JobRole, User
 
@@ -97,7 +98,7 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comments = forms.CharField(
-        label=_("Comments"),
+        label=pgettext_lazy("feedback", "Comments"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import VisibleQuerySet
 from accounts.roles import user_roles
@@ -92,10 +93,13 @@ class Course(TimeStampedModel):
         ARCHIVED = "archived", _("Archived")
 
     plan = models.ForeignKey(
-        TrainingPlan, on_delete=models.CASCADE, related_name="courses", verbose_name=_("plan")
+        TrainingPlan,
+        on_delete=models.CASCADE,
+        related_name="courses",
+        verbose_name=pgettext_lazy("training", "plan"),
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("course", "summary"), blank=True)
     topics = models.JSONField(
         _("topics covered"),
         default=list,
@@ -397,7 +401,7 @@ class TrainingFeedback(TimeStampedModel):
     rating = models.PositiveSmallIntegerField(
         _("rating"), choices=[(i, str(i)) for i in range(1, 6)]
     )
-    comments = models.TextField(_("comments"), blank=True)
+    comments = models.TextField(pgettext_lazy("feedback", "comments"), blank=True)
 
     objects = VisibleQuerySet.as_manager()
 
@@ -418,7 +422,10 @@ class TrainingEvaluation(TimeStampedModel):
     it was based on frozen at that moment."""
 
     plan = models.ForeignKey(
-        TrainingPlan, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("plan")
+        TrainingPlan,
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        verbose_name=pgettext_lazy("training", "plan"),
     )
     conclusion = models.TextField(_("conclusion"))
     improvements = models.TextField(_("improvements for next year"), blank=True)
@@ -499,7 +506,7 @@ class Drill(TimeStampedModel):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("course", "summary"), blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
     plan_version = models.ForeignKey(
         "incidents.EmergencyPlanVersion",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
@@ -212,7 +213,7 @@ class ActionItem(TimeStampedModel):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("meeting")
     )
-    title = models.CharField(_("action"), max_length=200)
+    title = models.CharField(pgettext_lazy("meeting", "action"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

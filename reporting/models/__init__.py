@@ -524,7 +524,7 @@ class ReportApproval(models.Model):
     """A request for the four-eyes approval of one version, and its decision."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("approval", "Pending")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Returned for changes")
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import VisibleQuerySet
 from core.models import TimeStampedModel
@@ -112,7 +113,10 @@ class RiskIntelligence(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     party = models.CharField(
-        _("concerns"), max_length=20, choices=Party.choices, default=Party.FIRM
+        pgettext_lazy("notice", "concerns"),
+        max_length=20,
+        choices=Party.choices,
+        default=Party.FIRM,
     )
     party_name = models.CharField(_("party name"), max_length=200, blank=True)
     counterparty = models.ForeignKey(
@@ -127,7 +131,7 @@ class RiskIntelligence(TimeStampedModel):
             "linked to its agreement. Name other parties in the party name."
         ),
     )
-    summary = models.CharField(_("summary"), max_length=300)
+    summary = models.CharField(pgettext_lazy("notice", "summary"), max_length=300)
     details = models.TextField(_("details"), blank=True)
     source = models.CharField(_("where it was found"), max_length=300)
     source_url = models.URLField(_("link"), max_length=500, blank=True)

@@ -61,3 +61,34 @@ def test_a_word_with_two_meanings_reads_right_on_each_page(client_for, officer):
     assert "原值" not in body and "新值" not in body
     with translation.override("zh-hans"):
         assert str(OffsetUnit.MINUTES.label) == "分钟"
+
+
+def test_training_plans_incident_sources_and_webhook_events_read_in_their_own_words(
+    client_for, officer
+):
+    """A training plan is a 培训计划, not an emergency 预案; an incident's and an alert's source
+    is where it came from (来源), not a rule's legal basis (依据); a webhook subscribes to events
+    (事件), not to a count of them; a report's pending approval is 待审批, not an outbox's 待发送."""
+    from incidents.services import incident_create
+    from integrations.models import WebhookSubscription
+    from reporting.models import ReportApproval
+    from training.models import Course
+
+    client = client_for(officer)
+    plans = client.get("/training/plans/").content.decode()
+    assert "新建计划" in plans and "新建预案" not in plans
+    incident = incident_create(
+        title="测试事件",
+        category="data_security",
+        source="internal",
+        discovered_at=timezone.now(),
+        actor=officer,
+        assignee=officer,
+    )
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert re.search(r">\s*来源\s*</dt>", page) and not re.search(r">\s*依据\s*</dt>", page)
+    with translation.override("zh-hans"):
+        assert str(Course._meta.get_field("plan").verbose_name) == "培训计划"
+        events = WebhookSubscription._meta.get_field("events").verbose_name
+        assert str(events) == "事件"
+        assert str(ReportApproval.Decision.PENDING.label) == "待审批"
