@@ -1,6 +1,5 @@
 """The inspection pack's page: choose a period, see the summary, download the DOCX or the XLSX."""
 
-import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -40,15 +39,16 @@ def _allowed(request):
 
 def _default_period():
     year = timezone.localdate().year
-    return {"start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31)}
+    return {"start": f"{year}-01-01", "end": f"{year}-12-31"}
 
 
 @login_required
 def inspection_pack(request):
     _allowed(request)
-    form = PeriodForm(request.GET or None, initial=_default_period())
+    # The summary of this year shows at once: the officer came to see it.
+    form = PeriodForm(request.GET or _default_period())
     summary, data = None, None
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         data = figures.collect(form.cleaned_data["start"], form.cleaned_data["end"])
         summary = documents.summary_lines(data)
     return render(
