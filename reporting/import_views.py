@@ -59,6 +59,7 @@ def _page(request, *, form=None, result=None, name="", staged=None, status=200):
 @login_required
 def import_page(request):
     _allowed(request)
+    staging.sweep()  # workbooks checked and never confirmed go once they expire
     return _page(request)
 
 
