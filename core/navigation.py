@@ -49,6 +49,7 @@ ICONS = {
     "reporting:notice-list": "bank",
     "reporting:rule-list": "list-check",
     "reporting:metrics": "graph-up",
+    "reporting:import": "file-earmark-arrow-up",
     "training:plans": "journal-check",
     "training:drills": "activity",
     "integrations:webhooks": "plug",

@@ -54,6 +54,9 @@ class ReportingConfig(AppConfig):
         )
         register(NavItem("compliance", _("Reporting rules"), "reporting:rule-list", handlers, 31))
         register(NavItem("compliance", _("Reporting metrics"), "reporting:metrics", officers, 32))
+        # Who may import (policy rule incidents.history.import): officers and administrators.
+        importers = frozenset({Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR})
+        register(NavItem("compliance", _("Import past cases"), "reporting:import", importers, 33))
         register(NavItem("audit", _("Inspection pack"), "reporting:inspection-pack", officers, 30))
         self._register_home()
 

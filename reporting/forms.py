@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import UploadValidator
+from core.uploads import XLSX, UploadValidator
 
 from . import fields as editable
 from .content import FIELD_LABELS, STAGE_FIELDS
@@ -138,3 +138,27 @@ class PromoteForm(forms.Form):
         self.fields["category"].choices = IncidentCategory.choices
         if item is not None:
             self.fields["category"].initial = intelligence_default_category(item.kind)
+
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024  # 5,000 rows of 16 columns stay far below this
+
+
+class ImportUploadForm(forms.Form):
+    """The workbook of past cases to check (reporting.importer): an .xlsx, checked by content."""
+
+    workbook = forms.FileField(
+        label=_("Workbook of past cases (.xlsx)"),
+        help_text=_("At most 5 MB and 5,000 rows; the first sheet is read."),
+        validators=[UploadValidator(kinds={XLSX}, max_bytes=IMPORT_MAX_BYTES)],
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    """The confirmation names the checked workbook by its SHA-256 (see import_staging)."""
+
+    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)

@@ -49,9 +49,19 @@ COLUMNS = {
     "是否按时": "on_time",
     "回执号": "receipt_number",
 }
+HEADERS = {key: header for header, key in COLUMNS.items()}
 REQUIRED = ("title", "category", "grade", "discovered_at", "resolved_at", "closed_at", "summary")
 REPORT = ("report_title", "recipient", "submitted_at")
+TIMES = ("discovered_at", "resolved_at", "closed_at", "submitted_at")
 MAX_ROWS = 5000
+# The values a choice column accepts (by code or by Chinese label); a drill is never imported.
+CHOICES = {
+    "category": Incident.Category.choices,
+    "source": [c for c in Incident.Source.choices if c[0] != Incident.Source.DRILL],
+    "grade": Grade.choices,
+    "recipient": Recipient.choices,
+    "stage": Stage.choices,
+}
 
 
 @dataclass
@@ -60,16 +70,34 @@ class Row:
     values: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell (or a rule between cells) of one row: the row's number in the sheet, the
+    column header(s) concerned and the reason, in the user's language."""
+
+    row: int
+    column: str
+    reason: str
+    message: str = ""  # the whole sentence, "第 3 行：…。", in the language of the check
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass
 class ImportResult:
     rows: list[Row]
-    errors: list[str]
+    problems: list[Problem]
     committed: bool = False
     references: list[str] = field(default_factory=list)
 
     @property
+    def errors(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
 
 
 def _choice(value, choices) -> str | None:
@@ -114,6 +142,10 @@ def read(workbook) -> list[Row]:
     sheet = wb.worksheets[0]
     lines = sheet.iter_rows(values_only=True)
     header = [str(h or "").strip() for h in next(lines, ())]
+    if not any(header):
+        raise ApplicationError(
+            _("The first sheet is empty: its first row must hold the column headers.")
+        )
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise ApplicationError(_("Unknown columns: %(names)s.") % {"names": "、".join(unknown)})
@@ -134,70 +166,177 @@ def read(workbook) -> list[Row]:
     return rows
 
 
-def _check(row: Row) -> list[str]:  # noqa: C901 - one check per column, in column order
+def _check(row: Row) -> list[Problem]:  # noqa: C901 - one check per column, in column order
     v, problems = row.values, []
+
+    def bad(keys, reason):
+        columns = "、".join(HEADERS[k] for k in ((keys,) if isinstance(keys, str) else keys))
+        message = _("Row %(n)s: %(problem)s.") % {"n": row.number, "problem": reason}
+        problems.append(Problem(row.number, columns, reason, message))
+
     for key in REQUIRED:
         if key not in v:
-            name = next(h for h, k in COLUMNS.items() if k == key)
-            problems.append(_("%(column)s is empty") % {"column": name})
+            bad(key, _("%(column)s is empty") % {"column": HEADERS[key]})
     if "title" in v and len(str(v["title"])) > 200:
-        problems.append(_("the title is longer than 200 characters"))
-    if "category" in v and not (code := _choice(v["category"], Incident.Category.choices)):
-        problems.append(_("unknown category “%(v)s”") % {"v": v["category"]})
+        bad("title", _("the title is longer than 200 characters"))
+    if "category" in v and not (code := _choice(v["category"], CHOICES["category"])):
+        bad("category", _("unknown category “%(v)s”") % {"v": v["category"]})
     elif "category" in v:
         v["category"] = code
-    source = _choice(v.get("source", Incident.Source.INTERNAL), Incident.Source.choices)
-    if source is None or source == Incident.Source.DRILL:
-        problems.append(_("unknown source “%(v)s”") % {"v": v.get("source")})
+    source = _choice(v.get("source", Incident.Source.INTERNAL), CHOICES["source"])
+    if source is None:
+        bad("source", _("unknown source “%(v)s”") % {"v": v.get("source")})
     v["source"] = source
-    if "grade" in v and not (grade := _choice(v["grade"], Grade.choices)):
-        problems.append(_("unknown grade “%(v)s”") % {"v": v["grade"]})
+    if "grade" in v and not (grade := _choice(v["grade"], CHOICES["grade"])):
+        bad("grade", _("unknown grade “%(v)s”") % {"v": v["grade"]})
     elif "grade" in v:
         v["grade"] = grade
-    for key in ("discovered_at", "resolved_at", "closed_at", "submitted_at"):
+    for key in TIMES:
         if key in v:
             parsed = _when(v[key])
             if parsed is None:
-                problems.append(_("“%(v)s” is not a date and time") % {"v": v[key]})
+                bad(key, _("“%(v)s” is not a date and time") % {"v": v[key]})
             v[key] = parsed
-    times = [v.get(k) for k in ("discovered_at", "resolved_at", "closed_at")]
+    order = TIMES[:3]
+    times = [v.get(k) for k in order]
     if all(times) and not (times[0] <= times[1] <= times[2] <= timezone.now()):
-        problems.append(_("the times must run discovered ≤ resolved ≤ closed, none in the future"))
+        bad(order, _("the times must run discovered ≤ resolved ≤ closed, none in the future"))
     if "team" in v:
         team = Department.objects.filter(name=str(v["team"]).strip()).first()
         if team is None:
-            problems.append(_("unknown team “%(v)s”") % {"v": v["team"]})
+            bad("team", _("unknown team “%(v)s”") % {"v": v["team"]})
         v["team"] = team
     report = [k for k in REPORT if k in v]
     if report and len(report) != len(REPORT):
-        problems.append(_("a report needs its title, recipient and submission time"))
-    if "recipient" in v and not (code := _choice(v["recipient"], Recipient.choices)):
-        problems.append(_("unknown recipient “%(v)s”") % {"v": v["recipient"]})
+        bad(
+            [k for k in REPORT if k not in v],
+            _("a report needs its title, recipient and submission time"),
+        )
+    if "recipient" in v and not (code := _choice(v["recipient"], CHOICES["recipient"])):
+        bad("recipient", _("unknown recipient “%(v)s”") % {"v": v["recipient"]})
     elif "recipient" in v:
         v["recipient"] = code
-    stage = _choice(v.get("stage", Stage.INITIAL), Stage.choices)
+    stage = _choice(v.get("stage", Stage.INITIAL), CHOICES["stage"])
     if stage is None:
-        problems.append(_("unknown report stage “%(v)s”") % {"v": v.get("stage")})
+        bad("stage", _("unknown report stage “%(v)s”") % {"v": v.get("stage")})
     v["stage"] = stage
     on_time = str(v.get("on_time", "是")).strip()
     if on_time not in ("是", "否", "True", "False", "1", "0"):
-        problems.append(_("“是否按时” must be 是 or 否"))
+        bad("on_time", _("“是否按时” must be 是 or 否"))
     v["on_time"] = on_time in ("是", "True", "1")
-    return [_("Row %(n)s: %(problem)s.") % {"n": row.number, "problem": p} for p in problems]
+    return problems
 
 
 def import_cases(*, actor, workbook, name: str = "", commit: bool = False) -> ImportResult:
     policy.require(actor, "incidents.history.import")
     rows = read(workbook)
-    errors = [message for row in rows for message in _check(row)]
-    result = ImportResult(rows, errors)
-    if errors or not commit:
+    problems = [problem for row in rows for problem in _check(row)]
+    result = ImportResult(rows, problems)
+    if problems or not commit:
         return result
     with transaction.atomic():
         for row in rows:
             result.references.append(_create(actor, row, name).reference)
     result.committed = True
     return result
+
+
+def _label(key: str, code: str) -> str:
+    """A choice's Chinese label, as a person types it in the workbook."""
+    with translation.override("zh-hans"):
+        return str(dict(CHOICES[key])[code])
+
+
+def _example() -> dict:
+    """One row the importer accepts, in the words a person types (labels, not codes)."""
+    year = timezone.localdate().year - 1
+    discovered = datetime(year, 3, 1, 9, 0)  # noqa: DTZ001 - a wall-clock time, as in Excel
+    return {
+        "title": _("Trojan on an office workstation after a phishing e-mail (example)"),
+        "category": _label("category", Incident.Category.MALWARE),
+        "source": _label("source", Incident.Source.INTERNAL),
+        "grade": Grade.IV.value,
+        "discovered_at": discovered,
+        "resolved_at": discovered.replace(hour=18),
+        "closed_at": discovered.replace(day=10, hour=10),
+        "summary": _("Workstation isolated, trojan removed, all staff reminded."),
+        "team": "",
+        "original_reference": f"{year}-007",
+        "report_title": _("Initial report: phishing e-mail"),
+        "recipient": _label("recipient", Recipient.CSRC_BRANCH),
+        "stage": _label("stage", Stage.INITIAL),
+        "submitted_at": discovered.replace(hour=11),
+        "on_time": "是",
+        "receipt_number": f"BS-{year}-001",
+    }
+
+
+def _note(key: str) -> str:
+    if key == "grade":
+        labels = "、".join(_label(key, code) for code, _text in CHOICES[key])
+        return _("I, II, III or IV (or the full name: %(values)s).") % {"values": labels}
+    if key in CHOICES:
+        labels = "、".join(_label(key, code) for code, _text in CHOICES[key])
+        return _("One of: %(values)s.") % {"values": labels}
+    notes = {
+        "title": _("At most 200 characters."),
+        "summary": _("What happened and what was done."),
+        "team": _("The name of a department as registered in the system; may be left empty."),
+        "original_reference": _("The case's number in the old records; kept in its description."),
+        "report_title": _("Fill in the report columns for a case reported to a regulator."),
+        "on_time": _("是 or 否; empty means 是."),
+        "receipt_number": _("The regulator's receipt or reference number, if any."),
+    }
+    if key in TIMES:
+        return _("A date and time, e.g. 2024-03-01 09:00, or an Excel date.")
+    return str(notes.get(key, ""))
+
+
+def template_workbook() -> bytes:
+    """The workbook a person fills in: the first sheet has exactly the headers `read` expects
+    (COLUMNS, in order) and one example row; a second sheet says what each column takes."""
+    from openpyxl.styles import Font
+
+    from core.exports import append_row, new_workbook
+
+    wb = new_workbook()
+    sheet = wb.create_sheet(_("Past cases"))
+    append_row(sheet, list(COLUMNS), font=Font(bold=True))
+    example = _example()
+    append_row(sheet, [example[key] for key in COLUMNS.values()])
+    for index, header in enumerate(COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = 22 if COLUMNS[header] in TIMES else 18
+        if COLUMNS[header] in TIMES:
+            sheet.cell(row=2, column=index).number_format = "yyyy-mm-dd hh:mm"
+    sheet.freeze_panes = "A2"
+    guide = wb.create_sheet(_("How to fill in"))
+    bold = Font(bold=True)
+    append_row(guide, [_("Column"), _("Required"), _("What to enter")], font=bold)
+    for header, key in COLUMNS.items():
+        if key in REQUIRED:
+            need = _("Required")
+        elif key in REPORT:
+            need = _("Required for a report")
+        else:
+            need = _("Optional")
+        append_row(guide, [header, need, _note(key)])
+    append_row(guide, [])
+    append_row(
+        guide,
+        [
+            _(
+                "Row 2 of the first sheet is an example: replace it with your cases. Only the "
+                "first sheet is read; every row is checked before anything is imported."
+            )
+        ],
+    )
+    guide.column_dimensions["A"].width = 16
+    guide.column_dimensions["B"].width = 14
+    guide.column_dimensions["C"].width = 90
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def _create(actor, row: Row, name: str) -> Incident:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import import_views, views
 from .inspection import views as inspection_views
 
 app_name = "reporting"
@@ -26,6 +26,11 @@ urlpatterns = [
     path("reporting/intelligence/<int:pk>/", views.intel_detail, name="intel-detail"),
     path("reporting/intelligence/<int:pk>/promote/", views.intel_promote, name="intel-promote"),
     path("reporting/metrics/", views.metrics, name="metrics"),
+    path("reporting/import/", import_views.import_page, name="import"),
+    path("reporting/import/check/", import_views.import_check, name="import-check"),
+    path("reporting/import/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("reporting/import/done/", import_views.import_result, name="import-result"),
+    path("reporting/import/template.xlsx", import_views.import_template, name="import-template"),
     path("reporting/inspection-pack/", inspection_views.inspection_pack, name="inspection-pack"),
     re_path(
         r"^reporting/inspection-pack\.(?P<fmt>docx|xlsx)$",

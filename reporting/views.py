@@ -409,7 +409,12 @@ def _year(request):
 def metrics(request):
     year = _year(request)
     rows = selectors.report_metrics(user=request.user, year=year)
-    context = {"rows": rows, "year": year, **case_metrics_context(request, year)}
+    context = {
+        "rows": rows,
+        "year": year,
+        "can_import": policy.allows(request.user, "incidents.history.import"),
+        **case_metrics_context(request, year),
+    }
     return render(request, "reporting/metrics.html", context)
 
 

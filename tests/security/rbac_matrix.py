@@ -400,6 +400,12 @@ MATRIX = {
     "reporting:inspection-pack-download": row(302, 403, 403, 403, 400, 400, 400),
     "reporting:metrics-export": row(302, 403, 403, 200, 200, 200, 200),
     "reporting:case-metrics-export": row(302, 403, 403, 200, 200, 200, 200),
+    # Import of past cases (issue 21.6): policy incidents.history.import, officers only.
+    "reporting:import": row(302, 403, 403, 403, 200, 403, 200),
+    "reporting:import-check": row(302, 405, 405, 405, 405, 405, 405),
+    "reporting:import-confirm": row(302, 405, 405, 405, 405, 405, 405),
+    "reporting:import-result": row(302, 403, 403, 403, 200, 403, 200),
+    "reporting:import-template": row(302, 403, 403, 403, 200, 403, 200),
     # The case dossier: whoever sees the case (the handler's team's incident).
     "reporting:case-dossier": row(302, 404, 404, 200, 200, 200, 200),
     "reporting:notice-create": row(302, 403, 403, 403, 200, 403, 200),

@@ -434,6 +434,11 @@ WRITES: dict[str, dict] = {
     "reporting:inspection-pack-download": READ_ONLY,
     "reporting:metrics-export": READ_ONLY,
     "reporting:case-metrics-export": READ_ONLY,
+    "reporting:import": READ_ONLY,
+    "reporting:import-result": READ_ONLY,
+    "reporting:import-template": READ_ONLY,
+    "reporting:import-check": {"POST": OFFICERS},  # the dry run
+    "reporting:import-confirm": {"POST": OFFICERS},
     "reporting:case-dossier": READ_ONLY,
     "reporting:report-edit": {"POST": TEAM},
     "reporting:report-submit": {"POST": TEAM},
