@@ -162,3 +162,20 @@ class ImportConfirmForm(forms.Form):
     """The confirmation names the checked workbook by its SHA-256 (see import_staging)."""
 
     sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+
+class IntelligenceFilterForm(forms.Form):
+    """The risk-intelligence list's filter (GET); a choice outside the list shows everything."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All")), *RiskIntelligence.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
+    )
+
+
+class YearForm(forms.Form):
+    """The year a metrics page shows (GET); anything else shows this year."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)

@@ -22,7 +22,6 @@ from .models import (
     RegulatoryReport,
     ReportApproval,
     ReportVersion,
-    RiskIntelligence,
 )
 
 
@@ -309,14 +308,14 @@ def notice_detail(request, pk):
 @login_required
 @gate("reporting.read")
 def intel_list(request):
-    status = request.GET.get("status") or None
+    form = forms.IntelligenceFilterForm(request.GET)
+    status = (form.cleaned_data["status"] if form.is_valid() else "") or None
     return render(
         request,
         "reporting/intel_list.html",
         {
             "items": selectors.intelligence_list(user=request.user, status=status),
-            "statuses": RiskIntelligence.Status.choices,
-            "status": status,
+            "form": form,
             "can_create": policy.allows(request.user, "reporting.intelligence.create"),
         },
     )
@@ -397,11 +396,10 @@ def intel_promote(request, pk):
     return redirect(incident.get_absolute_url())
 
 
-def _year(request):
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+def _year(request) -> int:
+    form = forms.YearForm(request.GET)
+    year = form.cleaned_data["year"] if form.is_valid() else None
+    return year or timezone.localdate().year
 
 
 @login_required
@@ -412,6 +410,7 @@ def metrics(request):
     context = {
         "rows": rows,
         "year": year,
+        "year_form": forms.YearForm(initial={"year": year}),
         "can_import": policy.allows(request.user, "incidents.history.import"),
         **case_metrics_context(request, year),
     }
