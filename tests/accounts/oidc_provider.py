@@ -113,7 +113,9 @@ class Provider:
         return requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=5).json()
 
 
-def start(tmp: Path, accounts: dict[str, dict] | None = None) -> Provider:
+def start(
+    tmp: Path, accounts: dict[str, dict] | None = None, *, redirect_uri: str = REDIRECT_URI
+) -> Provider:
     install()
     tmp.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -122,7 +124,7 @@ def start(tmp: Path, accounts: dict[str, dict] | None = None) -> Provider:
         "client": {
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
-            "redirect_uris": [REDIRECT_URI],
+            "redirect_uris": [redirect_uri],
         },
         "accounts": accounts if accounts is not None else seed_accounts(),
     }
