@@ -15,7 +15,7 @@ that route exists (docs/directory-sign-in.md, "OpenID Connect").
   forged state, a provider that cannot be reached, an account we cannot accept) end on a page in
   the user's language that says what to do, never a server error.
 
-axes stays the first backend; two-factor (TOTP) is still asked after sign-in by
+axes stays the first backend (for passwords: `axes_skips_openid_answers`); two-factor (TOTP) is still asked after sign-in by
 `security.middleware.TwoFactorMiddleware` for the roles in `TWO_FACTOR_REQUIRED_ROLES`.
 """
 
@@ -57,6 +57,15 @@ def _groups(claims: dict) -> set[str]:
     if isinstance(value, list | tuple):
         return {str(group) for group in value}
     return set()
+
+
+def axes_skips_openid_answers(request, credentials=None) -> bool:  # noqa: ARG001 - axes' signature
+    """axes' AXES_WHITELIST_CALLABLE while OIDC is on: the provider's answers (the callback passes
+    the nonce it kept) are neither refused nor counted by axes. They carry no password to guess
+    and no user name before the code is exchanged, so axes would count every refused answer under
+    (no user name, address) and, after five, lock out every OpenID sign-in from that address (an
+    office behind one proxy). Password sign-ins are counted and locked out as before."""
+    return "nonce" in (credentials or {})
 
 
 class OIDCBackend(OIDCAuthenticationBackend):

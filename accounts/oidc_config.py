@@ -117,6 +117,8 @@ def oidc_settings(values: Mapping[str, str], backends: list[str]) -> dict[str, A
         "OIDC_CLAIM_DEPARTMENT": values.get("OIDC_CLAIM_DEPARTMENT", "").strip(),
         "OIDC_ROLE_GROUPS": roles,
         "LOCAL_SIGN_IN": local,
+        # axes counts password sign-ins only (accounts.oidc.axes_skips_openid_answers)
+        "AXES_WHITELIST_CALLABLE": "accounts.oidc.axes_skips_openid_answers",
         # mozilla-django-oidc's callback, under /oidc/ (accounts.oidc_urls)
         "OIDC_AUTHENTICATION_CALLBACK_URL": "oidc:callback",
     }

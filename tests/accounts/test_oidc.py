@@ -232,6 +232,25 @@ def test_break_glass_local_administrator_signs_in_but_local_staff_does_not(clien
     assert signed_in_as(client) is None
 
 
+def test_refused_answers_do_not_lock_out_the_address_but_bad_passwords_still_do(client, oidc_on):
+    # More refused answers than axes' limit, from one address (an office behind one proxy) ...
+    for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert sign_in(client, "nameless").status_code == 403
+    # ... and a colleague behind the same address still signs in through the provider.
+    assert sign_in(client, "zhangwei").status_code == 200
+    assert signed_in_as(client).username == "zhangwei"
+    client.logout()
+
+    # Password guessing on the sign-in page is still locked out by axes, which stays first.
+    admin = User.objects.create_user(username="breakglass", password="local-admin-pw")
+    assign_role(admin, Role.ADMINISTRATOR)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "breakglass", "password": "guess"})
+    form = {"username": "breakglass", "password": "local-admin-pw"}
+    assert client.post(reverse("login"), form).status_code == 429
+    assert signed_in_as(client) is None
+
+
 def test_axes_stays_first_and_the_provider_backend_second(provider):
     backends = oidc_settings(provider.env(), list(settings.AUTHENTICATION_BACKENDS))[
         "AUTHENTICATION_BACKENDS"
