@@ -109,8 +109,9 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims):
         # No password: the provider holds it; the local backend cannot sign this user in.
-        user = self.UserModel.objects.create_user(self._username(claims))
-        return self.update_user(user, claims)
+        with transaction.atomic():
+            user = self.UserModel.objects.create_user(self._username(claims))
+            return self.update_user(user, claims)
 
     def update_user(self, user, claims):
         with transaction.atomic():
@@ -119,6 +120,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
                 "display_name": _text(claims, "name"),
                 "first_name": _text(claims, "given_name"),
                 "last_name": _text(claims, "family_name"),
+            }
+            # cut to the column (a provider may send longer values than the columns hold)
+            fields = {
+                name: value[: user._meta.get_field(name).max_length]
+                for name, value in fields.items()
             }
             changed = [
                 name for name, value in fields.items() if value and getattr(user, name) != value
