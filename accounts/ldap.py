@@ -21,56 +21,23 @@ import logging
 
 import ldap
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils.text import slugify
 from django_auth_ldap.backend import LDAPBackend
 
-from .backends import RoleBackend
-from .models import Department, User
-from .roles import ADMIN_SITE_ROLES, Role, assign_role, user_roles
+from .backends import BreakGlassBackend
+from .identity import checked_role_groups, department_for, sync_roles
+from .models import User
+
+# config.directory names the local backend by this module (and sessions signed in with it store
+# the path): it lives in accounts.backends, shared with OpenID Connect sign-in.
+__all__ = ["BreakGlassBackend", "DirectoryBackend"]
 
 logger = logging.getLogger(__name__)
 
 
 def directory_roles() -> dict[str, str]:
     """Role code -> group DN, validated against the roles the application knows."""
-    mapping = dict(getattr(settings, "AUTH_LDAP_ROLE_GROUPS", {}) or {})
-    unknown = set(mapping) - set(Role.values)
-    if unknown:
-        raise ImproperlyConfigured(
-            f"LDAP_ROLE_* names unknown roles: {', '.join(sorted(unknown))} "
-            f"(known: {', '.join(Role.values)})."
-        )
-    return mapping
-
-
-def remove_role(user, role: str) -> None:
-    from django.contrib.auth.models import Group
-
-    group = Group.objects.filter(name=role).first()
-    if group is not None:
-        user.groups.remove(group)
-    user.__dict__.pop("_role_codes", None)
-    if user.is_staff and not user.is_superuser and not (user_roles(user) & ADMIN_SITE_ROLES):
-        user.is_staff = False
-        user.save(update_fields=["is_staff"])
-
-
-def sync_roles(user, member_of: set[str]) -> tuple[set[str], set[str]]:
-    """Give the mapped roles whose group lists the user, take away the others. Returns (added,
-    removed). DNs compare case-insensitively, as the directory does."""
-    member_of = {dn.lower() for dn in member_of}
-    held = user_roles(user)
-    added, removed = set(), set()
-    for role, group_dn in directory_roles().items():
-        if group_dn.lower() in member_of and role not in held:
-            assign_role(user, role)
-            added.add(role)
-        elif group_dn.lower() not in member_of and role in held:
-            remove_role(user, role)
-            removed.add(role)
-    return added, removed
+    return checked_role_groups(getattr(settings, "AUTH_LDAP_ROLE_GROUPS", {}), "LDAP_ROLE_")
 
 
 def _first(attrs, name: str) -> str:
@@ -78,21 +45,6 @@ def _first(attrs, name: str) -> str:
         return ""
     values = attrs.get(name) or attrs.get(name.lower()) or []
     return str(values[0]).strip() if values else ""
-
-
-def department_for(value: str) -> Department | None:
-    """The department named (or coded) by the directory; created when the firm has none yet."""
-    if not value:
-        return None
-    found = Department.objects.filter(name=value).first() or (
-        Department.objects.filter(code=value).first()
-    )
-    if found is not None:
-        return found
-    code = slugify(value) or "dir-" + value.encode().hex()[:30]
-    if Department.objects.filter(code=code).exists():
-        code = f"{code[:30]}-{Department.objects.count() + 1}"
-    return Department.objects.create(name=value[:100], code=code[:40])
 
 
 class DirectoryBackend(LDAPBackend):
@@ -123,7 +75,7 @@ class DirectoryBackend(LDAPBackend):
             changed.append("manager")
         if changed:
             user.save(update_fields=changed)
-        added, removed = sync_roles(user, set(ldap_user.group_dns))
+        added, removed = sync_roles(user, set(ldap_user.group_dns), directory_roles())
         if added or removed:
             logger.info(
                 "directory roles for %s: added %s, removed %s",
@@ -162,14 +114,3 @@ def _username_attribute(filterstr: str) -> str:
     """The attribute the user filter matches %(user)s against: uid, sAMAccountName, ..."""
     before = filterstr.split("=%(user)s")[0] if "=%(user)s" in filterstr else "(uid"
     return before.rsplit("(", 1)[-1] or "uid"
-
-
-class BreakGlassBackend(RoleBackend):
-    """Local passwords while the directory is on: administrators only, unless LOCAL_SIGN_IN=all."""
-
-    def user_can_authenticate(self, user):
-        if not super().user_can_authenticate(user):
-            return False
-        if getattr(settings, "LOCAL_SIGN_IN", "all") == "all":
-            return True
-        return bool(user.is_superuser or Role.ADMINISTRATOR in user_roles(user))

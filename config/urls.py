@@ -1,6 +1,7 @@
 import importlib.util
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -56,6 +57,9 @@ for app_config in apps.get_app_configs():
         module = importlib.import_module(f"{app_config.name}.urls")
         patterns = list(module.urlpatterns) + api.urlpatterns_for(module.app_name)
         urlpatterns.append(path("", include((patterns, module.app_name))))
+# OpenID Connect sign-in, only when configured (accounts.oidc_config): no route otherwise.
+if getattr(settings, "OIDC_ENABLED", False):
+    urlpatterns.append(path("", include("accounts.oidc_urls")))
 # No static(MEDIA_URL, ...) here, DEBUG or not: stored files go through security.files (policy, audit).
 
 # Error pages in Chinese inside the layout (core/error_views.py).

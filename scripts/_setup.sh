@@ -68,6 +68,24 @@ ensure_slapd() {
   return 1
 }
 
+# OpenID Connect sign-in tests (tests/accounts/test_oidc.py) start a real OpenID provider (panva's
+# oidc-provider, version pinned in tests/accounts/oidc_provider/package.json) with Node.js; its
+# node_modules/ is never committed. The tests skip with the reason when node/npm are missing.
+ensure_oidc_provider() {
+  local dir="tests/accounts/oidc_provider"
+  local stamp="$dir/node_modules/.installed"
+  local want
+  want=$(sha256sum "$dir/package.json" | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  if ! command -v npm >/dev/null; then
+    echo "WARNING: npm missing; the OpenID Connect sign-in tests will be skipped." >&2
+    return 1
+  fi
+  echo "Installing the OpenID provider for the sign-in tests (oidc-provider) with npm..."
+  (cd "$dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null) &&
+    echo "$want" >"$stamp"
+}
+
 # Front-end packages (Bootstrap, bootstrap-icons, ECharts; versions in package.json) are fetched
 # from the npm registry into node_modules/ (never committed) and served as static files from
 # there (config/settings/base.py: STATICFILES_DIRS). No CDN at run time, no build step.

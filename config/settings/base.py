@@ -133,6 +133,14 @@ if env.str("LDAP_SERVER_URI", default=""):
     from config.directory import ldap_settings
 
     vars().update(ldap_settings(os.environ))
+# OpenID Connect sign-in (mozilla-django-oidc) when OIDC_RP_CLIENT_ID is set: the provider's backend
+# after axes, local passwords for break-glass administrators (docs/directory-sign-in.md).
+if env.str("OIDC_RP_CLIENT_ID", default=""):
+    import os
+
+    from accounts.oidc_config import oidc_settings
+
+    vars().update(oidc_settings(os.environ, AUTHENTICATION_BACKENDS))
 # Sessions: Django's cached_db store (read from the cache, written through to the database).
 # The cache is Redis (django-redis) when CACHE_URL is set, otherwise this process's memory.
 CACHE_URL = env.str("CACHE_URL", default="")
