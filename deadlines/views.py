@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from . import selectors
-from .models import Deadline, DeadlineKind
+from .forms import FirmFilterForm
 
 
 @login_required
@@ -21,12 +21,9 @@ def mine(request):
 def firm(request):
     if not selectors.can_see_firm(request.user):
         raise PermissionDenied
-    state = request.GET.get("state", "active")
-    kind = request.GET.get("kind", "")
-    unconfirmed = request.GET.get("unconfirmed") == "1"
-    qs = selectors.firm_deadlines(
-        user=request.user, state=state, kind=kind, unconfirmed=unconfirmed
-    )
+    form = FirmFilterForm(request.GET)
+    filters = form.filters()
+    qs = selectors.firm_deadlines(user=request.user, **filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -34,8 +31,7 @@ def firm(request):
         {
             "page": page,
             "rows": selectors.annotate_urgency(page.object_list),
-            "states": Deadline.State.choices,
-            "kinds": DeadlineKind.objects.order_by("code"),
-            "filters": {"state": state, "kind": kind, "unconfirmed": unconfirmed},
+            "form": form,
+            "filters": filters,
         },
     )

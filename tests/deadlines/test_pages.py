@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,6 +56,10 @@ def test_firm_page_is_for_firm_wide_roles(client_for, handler, officer, mine_and
     assert "续报" in body and "别人的" in body
     body = client.get(reverse("deadlines:firm"), {"unconfirmed": "1"}).content.decode()
     assert "续报" in body and "别人的" not in body
+    # The filter is the form class's: the ticked box stays ticked, a bad kind shows everything.
+    assert re.search(r'<input type="checkbox" name="unconfirmed"[^>]*checked', body)
+    body = client.get(reverse("deadlines:firm"), {"kind": "no-such-kind"}).content.decode()
+    assert "续报" in body and "别人的" in body
 
 
 def test_firm_page_query_count_does_not_grow(
