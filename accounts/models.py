@@ -119,6 +119,10 @@ class User(AbstractUser):
     def get_short_name(self):
         return self.display_name or super().get_short_name() or self.username
 
+    def get_full_name(self):
+        # The admin's user menu shows this (its fallback is the account name).
+        return self.display_name or super().get_full_name()
+
     def has_role(self, *codes) -> bool:
         from .roles import user_roles
 

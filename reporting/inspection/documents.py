@@ -268,7 +268,7 @@ def sections(f: dict) -> list[tuple[str, list[str], list[list]]]:
                 [_("Head entry at the period end"), au["head_id"]],
                 [_("Head hash at the period end"), au["head_hash"]],
                 [_("Head entry written at"), au["head_at"]],
-                [_("verify_audit_log"), au["verify_result"]],
+                [_("Chain verification (whole trail)"), au["verify_result"]],
             ],
         )
     )
