@@ -1,19 +1,16 @@
 """Pages of the register of sharing media and of the sharing evaluation: thin views that parse a
 form, run one service through core.pages and redirect to the record (one URL per action)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts import policy
-from accounts.policy import can_write, visible_to
+from accounts.policy import visible_to
+from accounts.policy.pages import writer_action
 from core import pages
 
 from . import evaluation_selectors
@@ -28,27 +25,6 @@ from .models import (
 )
 from .services import evaluation as evaluation_services
 from .services import media as media_services
-
-
-def action(view):
-    """A page action: POST to its own URL by a user whose role may write."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_write(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(require_POST(wrapped))
-
-
-def _submit(request, form, service, *, success, **kwargs):
-    """Run `service` with the form's cleaned data, or say what is wrong with the form."""
-    if form.is_valid():
-        pages.run(request, service, success=success, **kwargs, **form.cleaned_data)
-    else:
-        messages.error(request, pages.form_errors(form))
-
 
 # --- sharing media ----------------------------------------------------------------------------
 
@@ -76,22 +52,15 @@ def medium_list(request):
     )
 
 
-@action
+@writer_action
 def medium_create(request):
-    form = forms.MediumForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        result, ok = pages.run(
-            request,
-            media_services.medium_register,
-            success=_("Medium registered; its first security check is scheduled."),
-            **data,
-        )
-        if ok:
-            return redirect(result)
-    else:
-        messages.error(request, pages.form_errors(form))
-    return redirect("governance:medium-list")
+    medium, ok = pages.submit(
+        request,
+        forms.MediumForm(request.POST, request.FILES),
+        media_services.medium_register,
+        success=_("Medium registered; its first security check is scheduled."),
+    )
+    return redirect(medium if ok else "governance:medium-list")
 
 
 @login_required
@@ -138,10 +107,10 @@ def medium_detail(request, pk):
     )
 
 
-@action
+@writer_action
 def medium_liability(request, pk):
     medium = _medium(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.LiabilityAgreementForm(request.POST, request.FILES),
         media_services.medium_attach_liability_agreement,
@@ -151,10 +120,10 @@ def medium_liability(request, pk):
     return redirect(medium)
 
 
-@action
+@writer_action
 def medium_check(request, pk):
     medium = _medium(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.CheckForm(request.POST),
         media_services.medium_check_record,
@@ -164,10 +133,10 @@ def medium_check(request, pk):
     return redirect(medium)
 
 
-@action
+@writer_action
 def medium_use_request(request, pk):
     medium = _medium(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.UseRequestForm(request.POST, medium=medium),
         media_services.medium_use_request,
@@ -182,10 +151,10 @@ def _use_request(request, pk, request_pk) -> MediumUseRequest:
     return get_object_or_404(MediumUseRequest, pk=request_pk, medium=medium)
 
 
-@action
+@writer_action
 def medium_use_approve(request, pk, request_pk):
     use = _use_request(request, pk, request_pk)
-    _submit(
+    pages.submit(
         request,
         forms.CommentForm(request.POST),
         media_services.medium_use_approve,
@@ -195,10 +164,10 @@ def medium_use_approve(request, pk, request_pk):
     return redirect(use.medium)
 
 
-@action
+@writer_action
 def medium_use_refuse(request, pk, request_pk):
     use = _use_request(request, pk, request_pk)
-    _submit(
+    pages.submit(
         request,
         forms.CommentForm(request.POST),
         media_services.medium_use_refuse,
@@ -208,10 +177,10 @@ def medium_use_refuse(request, pk, request_pk):
     return redirect(use.medium)
 
 
-@action
+@writer_action
 def medium_use_return(request, pk, request_pk):
     use = _use_request(request, pk, request_pk)
-    _submit(
+    pages.submit(
         request,
         forms.ReturnForm(request.POST),
         media_services.medium_use_return,
@@ -221,10 +190,10 @@ def medium_use_return(request, pk, request_pk):
     return redirect(use.medium)
 
 
-@action
+@writer_action
 def medium_handover(request, pk):
     medium = _medium(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.HandoverForm(request.POST),
         media_services.medium_handover_start,
@@ -239,7 +208,7 @@ def _handover(request, pk, handover_pk) -> MediumHandover:
     return get_object_or_404(MediumHandover, pk=handover_pk, medium=medium)
 
 
-@action
+@writer_action
 def medium_handover_confirm(request, pk, handover_pk):
     handover = _handover(request, pk, handover_pk)
     pages.run(
@@ -251,10 +220,10 @@ def medium_handover_confirm(request, pk, handover_pk):
     return redirect(handover.medium)
 
 
-@action
+@writer_action
 def medium_handover_decline(request, pk, handover_pk):
     handover = _handover(request, pk, handover_pk)
-    _submit(
+    pages.submit(
         request,
         forms.CommentForm(request.POST),
         media_services.medium_handover_decline,
@@ -264,10 +233,10 @@ def medium_handover_decline(request, pk, handover_pk):
     return redirect(handover.medium)
 
 
-@action
+@writer_action
 def medium_dispose(request, pk):
     medium = _medium(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.DisposeForm(request.POST, request.FILES),
         media_services.medium_dispose,
@@ -302,21 +271,15 @@ def evaluation_list(request):
     )
 
 
-@action
+@writer_action
 def evaluation_create(request):
-    form = forms.EvaluationCreateForm(request.POST)
-    if form.is_valid():
-        result, ok = pages.run(
-            request,
-            evaluation_services.evaluation_create,
-            success=_("Evaluation started: form the team and set the scope."),
-            **form.cleaned_data,
-        )
-        if ok:
-            return redirect(result)
-    else:
-        messages.error(request, pages.form_errors(form))
-    return redirect("governance:evaluation-list")
+    evaluation, ok = pages.submit(
+        request,
+        forms.EvaluationCreateForm(request.POST),
+        evaluation_services.evaluation_create,
+        success=_("Evaluation started: form the team and set the scope."),
+    )
+    return redirect(evaluation if ok else "governance:evaluation-list")
 
 
 @login_required
@@ -370,10 +333,10 @@ def _evaluation(request, pk) -> SharingEvaluation:
     return get_object_or_404(visible_to(request.user, SharingEvaluation.objects.all()), pk=pk)
 
 
-@action
+@writer_action
 def evaluation_update(request, pk):
     e = _evaluation(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.EvaluationPlanForm(request.POST, instance=SharingEvaluation.objects.get(pk=e.pk)),
         evaluation_services.evaluation_update,
@@ -383,10 +346,10 @@ def evaluation_update(request, pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_member_add(request, pk):
     e = _evaluation(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.MemberForm(request.POST),
         evaluation_services.evaluation_member_add,
@@ -396,7 +359,7 @@ def evaluation_member_add(request, pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_member_remove(request, pk, member_pk):
     e = _evaluation(request, pk)
     member = get_object_or_404(EvaluationTeamMember, pk=member_pk, evaluation=e)
@@ -409,7 +372,7 @@ def evaluation_member_remove(request, pk, member_pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_prefill(request, pk):
     e = _evaluation(request, pk)
     result, ok = pages.run(request, evaluation_services.evaluation_scope_prefill, evaluation=e)
@@ -420,10 +383,10 @@ def evaluation_prefill(request, pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_scope_add(request, pk):
     e = _evaluation(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.ScopeItemForm(request.POST),
         evaluation_services.evaluation_scope_item_add,
@@ -433,11 +396,11 @@ def evaluation_scope_add(request, pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_observe(request, pk, item_pk):
     e = _evaluation(request, pk)
     item = get_object_or_404(EvaluationScopeItem, pk=item_pk, evaluation=e)
-    _submit(
+    pages.submit(
         request,
         forms.ObserveForm(request.POST),
         evaluation_services.evaluation_scope_item_observe,
@@ -447,10 +410,10 @@ def evaluation_observe(request, pk, item_pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_measure_add(request, pk):
     e = _evaluation(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.MeasureForm(request.POST),
         evaluation_services.evaluation_measure_add,
@@ -461,11 +424,11 @@ def evaluation_measure_add(request, pk):
 
 
 def _simple(service, success, *, comment=False):
-    @action
+    @writer_action
     def view(request, pk):
         e = _evaluation(request, pk)
         if comment:
-            _submit(
+            pages.submit(
                 request,
                 forms.CommentForm(request.POST),
                 service,
@@ -506,7 +469,7 @@ evaluation_report_return = _simple(
 )
 
 
-@action
+@writer_action
 def evaluation_send(request, pk):
     e = _evaluation(request, pk)
     result, ok = pages.run(request, evaluation_services.evaluation_report_send, evaluation=e)
@@ -517,10 +480,10 @@ def evaluation_send(request, pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_monitor(request, pk):
     e = _evaluation(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.MonitorForm(request.POST),
         evaluation_services.evaluation_monitor_record,
@@ -530,10 +493,10 @@ def evaluation_monitor(request, pk):
     return redirect(e)
 
 
-@action
+@writer_action
 def evaluation_report_save(request, pk):
     e = _evaluation(request, pk)
-    _submit(
+    pages.submit(
         request,
         forms.EvaluationReportForm(request.POST, instance=SharingEvaluation.objects.get(pk=e.pk)),
         evaluation_services.evaluation_report_save,

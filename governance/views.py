@@ -1,7 +1,6 @@
 """Pages: thin views that parse input, call one service or selector, and render."""
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from accounts import policy
-from accounts.policy import can_write, sees_everything
+from accounts.policy import can_write
+from accounts.policy.pages import firm_wide_page, writer_action
 from core import pages
 
 from . import exports, forms, selectors, services
@@ -30,16 +29,6 @@ from .models import (
 from .tables import SharingLogTable
 
 
-def firm_wide_only(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not sees_everything(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
-
-
 def _limited(request, form_class, field, post_name=None):
     """One posted text through its form's limits (length). Returns the value, or None after an
     error message. A missing value is passed on as "" so the service's own message explains it."""
@@ -52,19 +41,6 @@ def _limited(request, form_class, field, post_name=None):
         return ""
     messages.error(request, " ".join(m for e in errors for m in e.messages))
     return None
-
-
-def writer_action(view):
-    """A page action: POST to its own URL, by a user whose role may write; core.pages shows
-    what came of the service."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_write(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(require_POST(wrapped))
 
 
 # --- dashboard --------------------------------------------------------------------------------
@@ -92,12 +68,12 @@ def _dashboard_context(request):
     }
 
 
-@firm_wide_only
+@firm_wide_page
 def dashboard(request):
     return render(request, "governance/dashboard.html", _dashboard_context(request))
 
 
-@firm_wide_only
+@firm_wide_page
 def dashboard_pdf(request):
     ctx = _dashboard_context(request)
     return exports.pdf_response(
@@ -105,13 +81,13 @@ def dashboard_pdf(request):
     )
 
 
-@firm_wide_only
+@firm_wide_page
 def dashboard_xlsx(request):
     d = selectors.compliance_dashboard(user=request.user, year=_year(request))
     return exports.xlsx_response(exports.dashboard_sheets(d), f"compliance-{d.year}.xlsx")
 
 
-@firm_wide_only
+@firm_wide_page
 def period_detail(request, pk):
     period = get_object_or_404(
         ObligationPeriod.objects.visible_to(request.user).select_related("obligation"), pk=pk
@@ -188,18 +164,14 @@ def agreement_detail(request, pk):
 @writer_action
 def agreement_document(request, pk):
     agreement = _agreement(request, pk)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.agreement_attach_document,
-            success=_("Document stored."),
-            agreement=agreement,
-            file=form.cleaned_data["document"],
-            signed_on=form.cleaned_data["signed_on"],
-        )
-    else:
-        messages.error(request, pages.form_errors(form))
+    pages.submit(
+        request,
+        forms.DocumentForm(request.POST, request.FILES),
+        services.agreement_attach_document,
+        success=_("Document stored."),
+        rename={"document": "file"},
+        agreement=agreement,
+    )
     return redirect(agreement)
 
 
@@ -267,17 +239,16 @@ def registration_list(request):
     if request.method == "POST":
         if not can_write(request.user):
             raise PermissionDenied
-        if form.is_valid():
-            registration, ok = pages.run(
-                request, services.sharing_registration_create, form=form, **form.cleaned_data
+        registration, ok = pages.submit(
+            request, form, services.sharing_registration_create, redisplay=True
+        )
+        if ok:
+            messages.success(
+                request,
+                _("Registration %(ref)s recorded: %(state)s.")
+                % {"ref": registration.reference, "state": registration.get_state_display()},
             )
-            if ok:
-                messages.success(
-                    request,
-                    _("Registration %(ref)s recorded: %(state)s.")
-                    % {"ref": registration.reference, "state": registration.get_state_display()},
-                )
-                return redirect("governance:registration-list")
+            return redirect("governance:registration-list")
     registrations = (
         SharingRegistration.objects.visible_to(request.user)
         .select_related("counterparty", "agreement", "requested_by")
@@ -453,18 +424,14 @@ def meeting_minutes_approve(request, pk):
 @writer_action
 def meeting_held(request, pk):
     meeting = _meeting(request, pk)
-    form = forms.AttendanceForm(request.POST)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.meeting_record_held,
-            success=_("Meeting recorded as held."),
-            meeting=meeting,
-            present=form.cleaned_data["present"],
-            held_at=form.cleaned_data["held_at"],
-        )
-    else:
-        messages.error(request, _("Record who was present."))
+    pages.submit(
+        request,
+        forms.AttendanceForm(request.POST),
+        services.meeting_record_held,
+        success=_("Meeting recorded as held."),
+        invalid=_("Record who was present."),
+        meeting=meeting,
+    )
     return redirect(meeting)
 
 
@@ -503,17 +470,14 @@ def meeting_adopt(request, pk):
 @writer_action
 def meeting_action_item(request, pk):
     meeting = _meeting(request, pk)
-    form = forms.ActionItemForm(request.POST)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.action_item_add,
-            success=_("Action item added."),
-            meeting=meeting,
-            **form.cleaned_data,
-        )
-    else:
-        messages.error(request, _("An action needs a title, an owner and a due date."))
+    pages.submit(
+        request,
+        forms.ActionItemForm(request.POST),
+        services.action_item_add,
+        success=_("Action item added."),
+        invalid=_("An action needs a title, an owner and a due date."),
+        meeting=meeting,
+    )
     return redirect(meeting)
 
 
@@ -528,17 +492,13 @@ def action_item_done(request, pk, item_pk):
 @writer_action
 def meeting_attachment(request, pk):
     meeting = _meeting(request, pk)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.meeting_attachment_add,
-            success=_("Attachment stored."),
-            meeting=meeting,
-            file=form.cleaned_data["file"],
-        )
-    else:
-        messages.error(request, pages.form_errors(form))
+    pages.submit(
+        request,
+        forms.AttachmentForm(request.POST, request.FILES),
+        services.meeting_attachment_add,
+        success=_("Attachment stored."),
+        meeting=meeting,
+    )
     return redirect(meeting)
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from accounts import policy
 from accounts.policy import can_write
+from accounts.policy.pages import writer_action
 from core import pages
 from core.exports import XLSX, download
 
@@ -26,7 +27,6 @@ from .models import (
 )
 from .services import catalogue as catalogue_services
 from .services import sharing_gate
-from .views import writer_action
 
 # --- Catalogue -----------------------------------------------------------------------------
 
@@ -70,17 +70,10 @@ def catalogue(request):
 def catalogue_import(request):
     if not policy.allows(request.user, "governance.catalogue.import"):
         raise PermissionDenied
-    form = forms_sharing.CatalogueImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, pages.form_errors(form))
-        return redirect("governance:catalogue")
-    upload = form.cleaned_data["table"]
-    result, ok = pages.run(
+    result, ok = pages.submit(
         request,
-        catalogue_services.catalogue_import,
-        content=upload.read(),
-        file_name=upload.name,
-        title=form.cleaned_data["title"],
+        forms_sharing.CatalogueImportForm(request.POST, request.FILES),
+        _catalogue_import,
     )
     if ok:
         messages.success(
@@ -90,6 +83,11 @@ def catalogue_import(request):
         )
         return redirect(f"{_url('governance:catalogue')}?version={result.pk}")
     return redirect("governance:catalogue")
+
+
+def _catalogue_import(*, table, **fields):
+    """The service takes the uploaded table's bytes and name."""
+    return catalogue_services.catalogue_import(content=table.read(), file_name=table.name, **fields)
 
 
 def _url(name, *args):
@@ -152,17 +150,14 @@ def sharing_request_list(request):
 @writer_action
 def sharing_request_create(request):
     form = forms_sharing.SharingRequestForm(request.POST, user=request.user)
-    if form.is_valid():
-        result, ok = pages.run(
-            request, sharing_gate.sharing_request_create, form=form, **form.cleaned_data
+    result, ok = pages.submit(request, form, sharing_gate.sharing_request_create, redisplay=True)
+    if ok:
+        messages.success(
+            request,
+            _("Request %(ref)s recorded: %(state)s.")
+            % {"ref": result.reference, "state": result.get_state_display()},
         )
-        if ok:
-            messages.success(
-                request,
-                _("Request %(ref)s recorded: %(state)s.")
-                % {"ref": result.reference, "state": result.get_state_display()},
-            )
-            return redirect(result.get_absolute_url())
+        return redirect(result.get_absolute_url())
     return render(
         request,
         "governance/sharing_request_list.html",
@@ -215,16 +210,13 @@ def sharing_request_detail(request, pk):
 @writer_action
 def sharing_request_assess(request, pk):
     obj = _visible_request(request, pk)
-    form = forms_sharing.AssessmentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        pages.attempt(
-            request,
-            lambda: sharing_gate.sharing_request_assess(actor=request.user, request=obj, **data),
-            success=_("Security assessment recorded."),
-        )
-    else:
-        messages.error(request, pages.form_errors(form))
+    pages.submit(
+        request,
+        forms_sharing.AssessmentForm(request.POST),
+        # The service names the sharing request `request`, as the page's HTTP request is named.
+        lambda **data: sharing_gate.sharing_request_assess(request=obj, **data),
+        success=_("Security assessment recorded."),
+    )
     return redirect(obj.get_absolute_url())
 
 

@@ -1,7 +1,6 @@
 """Pages: emergency plans with versions (§5 应急预案, O7), and the confidential concern channel's
 reply thread and anonymous follow-up (§6 宣传, O12)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,13 +55,13 @@ def plan_new(request):
     if not policy.allows(request.user, "incidents.plan.create"):
         raise PermissionDenied
     form = forms.PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        plan, ok = pages.run(
+    if request.method == "POST":
+        plan, ok = pages.submit(
             request,
+            form,
             services.plan_create,
-            form=form,
             success=_("Plan created with its draft version 1."),
-            **form.cleaned_data,
+            redisplay=True,
         )
         if ok:
             return redirect(plan)
@@ -111,21 +110,28 @@ def plan_detail(request, pk):
     return _plan_page(request, _plan(request, pk))
 
 
+def _post_on_plan_page(request, plan, slot, form, service, success, /, **kwargs):
+    """Post one of the plan page's forms: back to the plan when it worked, else the page again
+    with that form (slot: its name in _plan_page) showing what is wrong. The service's own
+    keywords follow (positional-only above, so `plan=` is the service's)."""
+    if pages.submit(request, form, service, success=success, redisplay=True, **kwargs):
+        return redirect(plan)
+    return _plan_page(request, plan, **{slot: form})
+
+
 @login_required
 @require_POST
 def plan_draft(request, pk):
     plan = _plan(request, pk)
-    form = forms.VersionDraftForm(request.POST)
-    if form.is_valid() and pages.run(
+    return _post_on_plan_page(
         request,
+        plan,
+        "draft_form",
+        forms.VersionDraftForm(request.POST),
         services.plan_version_draft,
-        form=form,
-        success=_("New draft version saved; the responsible leader approves it."),
+        _("New draft version saved; the responsible leader approves it."),
         plan=plan,
-        **form.cleaned_data,
-    ):
-        return redirect(plan)
-    return _plan_page(request, plan, draft_form=form)
+    )
 
 
 @login_required
@@ -135,34 +141,30 @@ def plan_approve(request, pk):
     version = get_object_or_404(
         EmergencyPlanVersion.objects.visible_to(request.user).select_related("plan"), pk=pk
     )
-    form = forms.ApproveForm(request.POST)
-    if form.is_valid() and pages.run(
+    return _post_on_plan_page(
         request,
+        version.plan,
+        "approve_form",
+        forms.ApproveForm(request.POST),
         services.plan_version_approve,
-        form=form,
-        success=_("Version approved; the next review is on the deadline engine."),
+        _("Version approved; the next review is on the deadline engine."),
         version=version,
-        **form.cleaned_data,
-    ):
-        return redirect(version.plan)
-    return _plan_page(request, version.plan, approve_form=form)
+    )
 
 
 @login_required
 @require_POST
 def plan_propose(request, pk):
     plan = _plan(request, pk)
-    form = forms.ProposeForm(request.POST)
-    if form.is_valid() and pages.run(
+    return _post_on_plan_page(
         request,
+        plan,
+        "propose_form",
+        forms.ProposeForm(request.POST),
         services.plan_change_propose,
-        form=form,
-        success=_("Change proposed; it will be listed in the next version."),
+        _("Change proposed; it will be listed in the next version."),
         plan=plan,
-        **form.cleaned_data,
-    ):
-        return redirect(plan)
-    return _plan_page(request, plan, propose_form=form)
+    )
 
 
 def _change(request, pk) -> PlanChange:
@@ -172,43 +174,30 @@ def _change(request, pk) -> PlanChange:
     )
 
 
+def _decide(request, pk, *, adopt: bool, success: str):
+    # Rejecting ignores the form's meeting: only an adopted change is listed at a meeting.
+    change = _change(request, pk)
+    pages.submit(
+        request,
+        forms.DecideForm(request.POST),
+        services.plan_change_decide,
+        success=success,
+        change=change,
+        adopt=adopt,
+    )
+    return redirect(change.plan)
+
+
 @login_required
 @require_POST
 def plan_change_adopt(request, pk):
-    change = _change(request, pk)
-    form = forms.DecideForm(request.POST)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.plan_change_decide,
-            success=_("Change adopted."),
-            change=change,
-            adopt=True,
-            meeting=form.cleaned_data["meeting"],
-            note=form.cleaned_data["note"],
-        )
-    else:
-        messages.error(request, pages.form_errors(form))
-    return redirect(change.plan)
+    return _decide(request, pk, adopt=True, success=_("Change adopted."))
 
 
 @login_required
 @require_POST
 def plan_change_reject(request, pk):
-    change = _change(request, pk)
-    form = forms.DecideForm(request.POST)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.plan_change_decide,
-            success=_("Change rejected."),
-            change=change,
-            adopt=False,
-            note=form.cleaned_data["note"],
-        )
-    else:
-        messages.error(request, pages.form_errors(form))
-    return redirect(change.plan)
+    return _decide(request, pk, adopt=False, success=_("Change rejected."))
 
 
 # --- the concern channel: replies, and the anonymous reporter's follow-up ------------------------
@@ -222,17 +211,13 @@ def concern_message(request, pk):
     concern = get_object_or_404(concern_list(user=request.user), pk=pk)
     if not policy.allows(request.user, "incidents.concern.message", concern):
         raise PermissionDenied
-    form = forms.MessageForm(request.POST)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.concern_message_add,
-            success=_("Message sent."),
-            concern=concern,
-            body=form.cleaned_data["body"],
-        )
-    else:
-        messages.error(request, pages.form_errors(form))
+    pages.submit(
+        request,
+        forms.MessageForm(request.POST),
+        services.concern_message_add,
+        success=_("Message sent."),
+        concern=concern,
+    )
     return redirect("incidents:concern-detail", pk=concern.pk)
 
 

@@ -178,133 +178,113 @@ def incident_edit(request, pk):
 # --- actions on a case --------------------------------------------------------------------------
 
 
-def _act(request, pk, func, success=None):
-    """Run one service for a visible incident (core.pages shows its error), go back."""
+def _case(request, pk) -> Incident:
+    """The visible incident an action works on, for a user whose role works cases."""
     _require_worker(request.user)
-    incident = selectors.incident_get(user=request.user, pk=pk)
-    pages.attempt(request, lambda: func(incident), success=success)
-    return redirect(incident)
+    return selectors.incident_get(user=request.user, pk=pk)
+
+
+def _grade(*, qualitative, grade, **fields):
+    """The grading form's criteria by id; no grade chosen is None (the proposal stands)."""
+    return services.incident_grade(
+        grade=grade or None, qualitative_ids=[c.pk for c in qualitative], **fields
+    )
 
 
 @login_required
 @require_POST
 def incident_grade(request, pk):
-    form = forms.GradeForm(request.POST)
+    incident = _case(request, pk)
+    pages.submit(
+        request,
+        forms.GradeForm(request.POST),
+        _grade,
+        success=_("Grade recorded."),
+        invalid=_("Check the grading form."),
+        incident=incident,
+    )
+    return redirect(incident)
 
-    def run(incident):
-        if not form.is_valid():
-            raise ApplicationError(_("Check the grading form."))
-        services.incident_grade(
-            incident=incident,
-            actor=request.user,
-            grade=form.cleaned_data["grade"] or None,
-            reason=form.cleaned_data["reason"],
-            qualitative_ids=[c.pk for c in form.cleaned_data["qualitative"]],
-        )
 
-    return _act(request, pk, run, _("Grade recorded."))
+# A status move: the service, and the form it needs (None: the button alone).
+TRANSITIONS = {
+    "start": (services.incident_start_handling, None),
+    "resolve": (services.incident_resolve, forms.ResolveForm),
+    "summarise": (services.incident_summarise, forms.SummaryForm),
+    "close": (services.incident_close, None),
+}
 
 
 @login_required
 @require_POST
 def incident_transition(request, pk, action):
-    def run(incident):
-        if action == "start":
-            services.incident_start_handling(incident=incident, actor=request.user)
-        elif action == "resolve":
-            form = forms.ResolveForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError(pages.form_errors(form))
-            services.incident_resolve(incident=incident, actor=request.user, **form.cleaned_data)
-        elif action == "summarise":
-            form = forms.SummaryForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError(pages.form_errors(form))
-            services.incident_summarise(
-                incident=incident, actor=request.user, summary=form.cleaned_data["summary"]
-            )
-        elif action == "close":
-            services.incident_close(incident=incident, actor=request.user)
-        else:
-            raise ApplicationError(_("Unknown action."))
-
-    return _act(request, pk, run, _("Status updated."))
+    incident = _case(request, pk)
+    if action not in TRANSITIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect(incident)
+    service, form_class = TRANSITIONS[action]
+    success = _("Status updated.")
+    if form_class is None:
+        pages.run(request, service, success=success, incident=incident)
+    else:
+        pages.submit(request, form_class(request.POST), service, success=success, incident=incident)
+    return redirect(incident)
 
 
 @login_required
 @require_POST
 def timeline_add(request, pk):
-    _require_worker(request.user)
-    incident = selectors.incident_get(user=request.user, pk=pk)
-    form = forms.TimelineForm(request.POST)
-
-    def add():
-        if not form.is_valid():
-            raise ApplicationError(pages.form_errors(form))
-        services.timeline_add(
-            incident=incident,
-            actor=request.user,
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-            at=form.cleaned_data["at"],
-        )
-
-    pages.attempt(request, add)
+    incident = _case(request, pk)
+    pages.submit(
+        request, forms.TimelineForm(request.POST), services.timeline_add, incident=incident
+    )
     return redirect(incident)
 
 
 @login_required
 @require_POST
 def task_add(request, pk):
-    form = forms.TaskForm(request.POST)
-
-    def run(incident):
-        if not form.is_valid():
-            raise ApplicationError(_("Enter a task title."))
-        services.task_create(incident=incident, actor=request.user, **form.cleaned_data)
-
-    return _act(request, pk, run, _("Task added."))
+    incident = _case(request, pk)
+    pages.submit(
+        request,
+        forms.TaskForm(request.POST),
+        services.task_create,
+        success=_("Task added."),
+        invalid=_("Enter a task title."),
+        incident=incident,
+    )
+    return redirect(incident)
 
 
 @login_required
 @require_POST
 def task_state(request, pk, task_pk):
-    def run(incident):
-        task = get_object_or_404(IncidentTask, pk=task_pk, incident=incident)
-        services.task_set_state(task=task, actor=request.user, state=request.POST.get("state"))
-
-    return _act(request, pk, run)
+    incident = _case(request, pk)
+    task = get_object_or_404(IncidentTask, pk=task_pk, incident=incident)
+    pages.run(request, services.task_set_state, task=task, state=request.POST.get("state"))
+    return redirect(incident)
 
 
 @login_required
 @require_POST
 def comment_add(request, pk):
-    form = forms.CommentForm(request.POST)
-
-    def run(incident):
-        if not form.is_valid():
-            raise ApplicationError(pages.form_errors(form))
-        services.comment_add(incident=incident, actor=request.user, body=form.cleaned_data["body"])
-
-    return _act(request, pk, run)
+    incident = _case(request, pk)
+    pages.submit(request, forms.CommentForm(request.POST), services.comment_add, incident=incident)
+    return redirect(incident)
 
 
 @login_required
 @require_POST
 def evidence_upload(request, pk):
-    form = forms.EvidenceForm(request.POST, request.FILES)
-
-    def run(incident):
-        if not form.is_valid():
-            raise ApplicationError(pages.form_errors(form))
-        services.evidence_add(
-            incident=incident,
-            actor=request.user,
-            file=form.cleaned_data["file"],
-            description=form.cleaned_data["description"],
-        )
-
-    return _act(request, pk, run, _("Evidence uploaded."))
+    incident = _case(request, pk)
+    pages.submit(
+        request,
+        forms.EvidenceForm(request.POST, request.FILES),
+        services.evidence_add,
+        success=_("Evidence uploaded."),
+        incident=incident,
+    )
+    return redirect(incident)
 
 
 @login_required
@@ -327,14 +307,7 @@ def evidence_download(request, evidence_pk):
 def custody_add(request, evidence_pk):
     _require_worker(request.user)
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=evidence_pk)
-    form = forms.CustodyForm(request.POST)
-
-    def add():
-        if not form.is_valid():
-            raise ApplicationError(pages.form_errors(form))
-        services.custody_add(evidence=evidence, actor=request.user, note=form.cleaned_data["note"])
-
-    pages.attempt(request, add)
+    pages.submit(request, forms.CustodyForm(request.POST), services.custody_add, evidence=evidence)
     target = evidence.incident or evidence.rectification_item.incident
     return redirect(target) if target else redirect("incidents:my-rectifications")
 
@@ -342,45 +315,42 @@ def custody_add(request, evidence_pk):
 @login_required
 @require_POST
 def rectification_add(request, pk):
-    form = forms.RectificationForm(request.POST)
-
-    def run(incident):
-        if not form.is_valid():
-            raise ApplicationError(pages.form_errors(form))
-        services.rectification_create(incident=incident, actor=request.user, **form.cleaned_data)
-
-    return _act(request, pk, run, _("Rectification item added."))
+    incident = _case(request, pk)
+    pages.submit(
+        request,
+        forms.RectificationForm(request.POST),
+        services.rectification_create,
+        success=_("Rectification item added."),
+        incident=incident,
+    )
+    return redirect(incident)
 
 
 @login_required
 @require_POST
 def rectification_action(request, item_pk, action):
     item = get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=item_pk)
-    note_form = forms.NoteForm(request.POST)
 
     @transaction.atomic
-    def act():
-        if not note_form.is_valid():
-            raise ApplicationError(pages.form_errors(note_form))
-        note = note_form.cleaned_data["note"]
+    def act(*, actor, note):
         if action == "complete":
-            if not policy.allows(request.user, "incidents.rectification.complete", item):
+            if not policy.allows(actor, "incidents.rectification.complete", item):
                 raise PermissionDenied
-            services.rectification_complete(item=item, actor=request.user, note=note)
+            services.rectification_complete(item=item, actor=actor, note=note)
             if request.FILES.get("file"):
                 services.evidence_add(
-                    rectification_item=item, actor=request.user, file=request.FILES["file"]
+                    rectification_item=item, actor=actor, file=request.FILES["file"]
                 )
         elif action in ("verify", "reject"):
-            if not policy.allows(request.user, "incidents.rectification.verify", item):
+            if not policy.allows(actor, "incidents.rectification.verify", item):
                 raise PermissionDenied
             services.rectification_verify(
-                item=item, actor=request.user, note=note, accept=action == "verify"
+                item=item, actor=actor, note=note, accept=action == "verify"
             )
         else:
             raise ApplicationError(_("Unknown action."))
 
-    pages.attempt(request, act)
+    pages.submit(request, forms.NoteForm(request.POST), act)
     if item.incident_id and policy.allows(request.user, "incidents.case.work"):
         return redirect(item.incident)
     return redirect("incidents:my-rectifications")

@@ -80,17 +80,15 @@ def campaign_list(request):
     if request.method == "POST":
         if not can_create:
             raise PermissionDenied
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            campaign, ok = pages.run(
-                request,
-                services.campaign_create,
-                form=form,
-                success=_("Campaign saved as a draft; launch it to reach its audience."),
-                **data,
-            )
-            if ok:
-                return redirect(campaign)
+        campaign, ok = pages.submit(
+            request,
+            form,
+            services.campaign_create,
+            success=_("Campaign saved as a draft; launch it to reach its audience."),
+            redisplay=True,
+        )
+        if ok:
+            return redirect(campaign)
     campaigns = AwarenessCampaign.objects.visible_to(request.user).annotate(
         delivered=Count("receipts"),
         acknowledged=Count("receipts", filter=Q(receipts__acknowledged_at__isnull=False)),

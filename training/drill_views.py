@@ -1,6 +1,5 @@
 """Drill pages: plan, run (drill incident), assess objectives, findings, report PDF."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -71,9 +70,12 @@ def drill_detail(request, pk):
 @require_POST
 def drill_start(request, pk):
     drill = _visible_drill(request, pk)
-    _r, ok = pages.run(request, services.drill_start, drill=drill)
-    if ok:
-        messages.success(request, _("The drill is running; its incident has been opened."))
+    pages.run(
+        request,
+        services.drill_start,
+        success=_("The drill is running; its incident has been opened."),
+        drill=drill,
+    )
     return redirect("training:drill", pk=pk)
 
 
@@ -82,15 +84,9 @@ def drill_start(request, pk):
 def drill_assess(request, pk, objective):
     drill = _visible_drill(request, pk)
     obj = get_object_or_404(DrillObjective, pk=objective, drill=drill)
-    form = ObjectiveResultForm(request.POST)
-    if form.is_valid():
-        pages.run(
-            request,
-            services.drill_assess_objective,
-            objective=obj,
-            result=form.cleaned_data["result"],
-            notes=form.cleaned_data["notes"],
-        )
+    pages.submit(
+        request, ObjectiveResultForm(request.POST), services.drill_assess_objective, objective=obj
+    )
     return redirect("training:drill", pk=pk)
 
 
@@ -98,13 +94,14 @@ def drill_assess(request, pk, objective):
 @require_POST
 def drill_finding(request, pk):
     drill = _visible_drill(request, pk)
-    form = FindingForm(request.POST, drill=drill)
-    if form.is_valid():
-        _r, ok = pages.run(request, services.drill_add_finding, drill=drill, **form.cleaned_data)
-        if ok:
-            messages.success(request, _("Finding recorded as a rectification item."))
-    else:
-        messages.error(request, _("Describe the finding, its owner and its deadline."))
+    pages.submit(
+        request,
+        FindingForm(request.POST, drill=drill),
+        services.drill_add_finding,
+        success=_("Finding recorded as a rectification item."),
+        invalid=_("Describe the finding, its owner and its deadline."),
+        drill=drill,
+    )
     return redirect("training:drill", pk=pk)
 
 
@@ -112,13 +109,14 @@ def drill_finding(request, pk):
 @require_POST
 def drill_complete(request, pk):
     drill = _visible_drill(request, pk)
-    form = DrillCompleteForm(request.POST)
-    if form.is_valid():
-        _r, ok = pages.run(request, services.drill_complete, drill=drill, **form.cleaned_data)
-        if ok:
-            messages.success(request, _("The drill is completed."))
-    else:
-        messages.error(request, _("Write the drill summary."))
+    pages.submit(
+        request,
+        DrillCompleteForm(request.POST),
+        services.drill_complete,
+        success=_("The drill is completed."),
+        invalid=_("Write the drill summary."),
+        drill=drill,
+    )
     return redirect("training:drill", pk=pk)
 
 
@@ -126,11 +124,13 @@ def drill_complete(request, pk):
 @require_POST
 def drill_cancel(request, pk):
     drill = get_object_or_404(Drill, pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        pages.run(request, services.drill_cancel, drill=drill, reason=form.cleaned_data["reason"])
-    else:
-        messages.error(request, _("Say why the drill is cancelled."))
+    pages.submit(
+        request,
+        ReasonForm(request.POST),
+        services.drill_cancel,
+        invalid=_("Say why the drill is cancelled."),
+        drill=drill,
+    )
     return redirect("training:drill", pk=pk)
 
 

@@ -1,18 +1,15 @@
 """Training pages. Thin: parse input, call one service or selector, render."""
 
-from functools import wraps
-
 from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import policy
 from accounts.policy import sees_everything
+from accounts.policy.pages import firm_wide_page
 from core import pages
 from security import files
 
@@ -27,21 +24,8 @@ from .models import (
     TrainingPlan,
 )
 
-
-def officer_view(func):
-    """Pages for firm-wide roles (officers write, auditors read)."""
-
-    @wraps(func)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not sees_everything(request.user):
-            raise PermissionDenied
-        # Auditors read these pages; a write is for whoever may change things.
-        if request.method == "POST" and not policy.is_writer(request.user):
-            raise PermissionDenied
-        return func(request, *args, **kwargs)
-
-    return wrapper
+# Pages for firm-wide roles: officers write, auditors read.
+officer_view = firm_wide_page(post_by_writers=True)
 
 
 def _my_assignment(request, pk) -> TrainingAssignment:
@@ -115,9 +99,12 @@ def assignment_mark_read(request, pk):
 @require_POST
 def assignment_acknowledge(request, pk):
     assignment = _my_assignment(request, pk)
-    _result, ok = pages.run(request, services.assignment_acknowledge, assignment=assignment)
-    if ok:
-        messages.success(request, _("Your acknowledgement has been recorded."))
+    pages.run(
+        request,
+        services.assignment_acknowledge,
+        success=_("Your acknowledgement has been recorded."),
+        assignment=assignment,
+    )
     return redirect("training:assignment", pk=pk)
 
 
@@ -151,19 +138,14 @@ def quiz(request, pk, attempt):
 @require_POST
 def feedback(request, pk):
     assignment = _my_assignment(request, pk)
-    form = FeedbackForm(request.POST)
-    if form.is_valid():
-        _result, ok = pages.run(
-            request,
-            services.feedback_submit,
-            assignment=assignment,
-            rating=form.cleaned_data["rating"],
-            comments=form.cleaned_data["comments"],
-        )
-        if ok:
-            messages.success(request, _("Thank you for your feedback."))
-    else:
-        messages.error(request, _("Choose a rating from 1 to 5."))
+    pages.submit(
+        request,
+        FeedbackForm(request.POST),
+        services.feedback_submit,
+        success=_("Thank you for your feedback."),
+        invalid=_("Choose a rating from 1 to 5."),
+        assignment=assignment,
+    )
     return redirect("training:assignment", pk=pk)
 
 
@@ -240,9 +222,7 @@ def plan_detail(request, pk):
 @require_POST
 def plan_approve(request, pk):
     plan = get_object_or_404(TrainingPlan, pk=pk)
-    _result, ok = pages.run(request, services.plan_approve, plan=plan)
-    if ok:
-        messages.success(request, _("The plan is approved."))
+    pages.run(request, services.plan_approve, success=_("The plan is approved."), plan=plan)
     return redirect("training:plan", pk=pk)
 
 
@@ -250,13 +230,14 @@ def plan_approve(request, pk):
 @require_POST
 def plan_evaluate(request, pk):
     plan = get_object_or_404(TrainingPlan, pk=pk)
-    form = EvaluationForm(request.POST)
-    if form.is_valid():
-        _result, ok = pages.run(request, services.evaluation_record, plan=plan, **form.cleaned_data)
-        if ok:
-            messages.success(request, _("The evaluation has been recorded."))
-    else:
-        messages.error(request, _("Write the conclusion of the evaluation."))
+    pages.submit(
+        request,
+        EvaluationForm(request.POST),
+        services.evaluation_record,
+        success=_("The evaluation has been recorded."),
+        invalid=_("Write the conclusion of the evaluation."),
+        plan=plan,
+    )
     return redirect("training:plan", pk=pk)
 
 
@@ -329,9 +310,12 @@ def course_detail(request, pk):
 @require_POST
 def course_publish(request, pk):
     course = get_object_or_404(Course, pk=pk)
-    _result, ok = pages.run(request, services.course_publish, course=course)
-    if ok:
-        messages.success(request, _("Published; assignments are being generated."))
+    pages.run(
+        request,
+        services.course_publish,
+        success=_("Published; assignments are being generated."),
+        course=course,
+    )
     return redirect("training:course", pk=pk)
 
 

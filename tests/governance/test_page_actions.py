@@ -95,3 +95,45 @@ def test_a_role_that_may_not_write_is_refused(meeting, auditor, client_for):
     )
     assert response.status_code in (403, 404)
     assert not MeetingDecision.objects.exists()
+
+
+def _said(response) -> list[tuple[str, str]]:
+    return [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+
+
+def test_a_form_the_action_rejects_is_one_message_back_on_the_record(
+    meeting, draft, officer, client_for
+):
+    """The page's own message where it has one, else the form's errors; nothing is written."""
+    client = client_for(officer)
+
+    def post(name, pk, data=None):
+        url = reverse(f"governance:{name}", args=[pk])
+        return client.post(url, data or {}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    response = post("meeting-held", meeting.pk)
+    assert _said(response) == [("error", "Record who was present.")]
+    assert response.redirect_chain[-1][0] == meeting.get_absolute_url()
+    response = post("meeting-action-item", meeting.pk, {"title": "更新台账"})
+    assert _said(response) == [("error", "An action needs a title, an owner and a due date.")]
+    response = post("meeting-attachment", meeting.pk)
+    assert _said(response) == [("error", "This field is required.")]
+    response = post("agreement-document", draft.pk)
+    assert _said(response) == [("error", "This field is required.")]
+    assert response.redirect_chain[-1][0] == draft.get_absolute_url()
+    assert not ActionItem.objects.exists()
+
+
+def test_the_signed_document_reaches_the_service_under_its_name(draft, officer, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client_for(officer).post(
+        reverse("governance:agreement-document", args=[draft.pk]),
+        {"document": pdf, "signed_on": "2026-01-05"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert _said(response) == [("success", "Document stored.")]
+    draft.refresh_from_db()
+    assert draft.document_sha256 and str(draft.signed_on) == "2026-01-05"

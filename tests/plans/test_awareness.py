@@ -72,3 +72,30 @@ def test_campaign_page_links_concern_form_and_shows_concerns_raised(
     client.force_login(handler)
     page = client.get(reverse("training:campaign", args=[campaign.pk])).content.decode()
     assert "可疑U盘" in page
+
+
+def test_the_campaign_form_on_its_page(officer, client):
+    """An incomplete form is shown again with its errors; a complete one opens the draft."""
+    client.force_login(officer)
+    url = reverse("training:campaigns")
+    response = client.post(url, {"topic": "钓鱼"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["form"].errors["message"] == ["This field is required."]
+    assert not list(response.context["messages"])
+    today = timezone.localdate()
+    response = client.post(
+        url,
+        {
+            "topic": "钓鱼",
+            "message": "不要点击可疑链接",
+            "channel": "email",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + dt.timedelta(days=7)).isoformat(),
+            "audience_all": "on",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    said = [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+    assert said == [("success", "Campaign saved as a draft; launch it to reach its audience.")]
+    assert response.context["campaign"].topic == "钓鱼"

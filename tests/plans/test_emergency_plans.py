@@ -214,3 +214,36 @@ def test_major_incident_with_a_gap_brings_the_review_forward(officer, leader, ha
     )
     v1.refresh_from_db()
     assert v1.review_due_on == timezone.localdate() + dt.timedelta(days=30)
+
+
+def test_plan_page_forms_say_what_is_wrong(plan, officer, client):
+    """A form the plan page rejects is shown again with its errors (400-free, on the plan's
+    page); a decision the service refuses is a message back on the plan."""
+    client.force_login(officer)
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    response = client.post(reverse("incidents:plan-propose", args=[plan.pk]), {}, **en)
+    assert response.status_code == 200
+    assert response.context["propose_form"].errors["description"] == ["This field is required."]
+    assert not PlanChange.objects.exists()
+    response = client.post(
+        reverse("incidents:plan-propose", args=[plan.pk]),
+        {"description": "补充联系人", "origin": "other"},
+        follow=True,
+        **en,
+    )
+    said = [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+    assert said == [("success", "Change proposed; it will be listed in the next version.")]
+    change = PlanChange.objects.get()
+    url = reverse("incidents:plan-change-reject", args=[change.pk])
+    response = client.post(url, {"note": ""}, follow=True, **en)
+    said = [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+    assert said == [("error", "Give the reason for rejecting the change.")]
+    assert response.redirect_chain[-1][0] == plan.get_absolute_url()
+    response = client.post(url, {"note": "x" * 2001}, follow=True, **en)
+    said = [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+    assert said == [("error", "Ensure this value has at most 2000 characters (it has 2001).")]
+    response = client.post(url, {"note": "不适用"}, follow=True, **en)
+    said = [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+    assert said == [("success", "Change rejected.")]
+    change.refresh_from_db()
+    assert change.state == PlanChange.State.REJECTED and change.adopted_meeting is None

@@ -128,3 +128,24 @@ def test_staff_cannot_open_officer_pages(two_trainees, staff, client_for):
     client = client_for(staff)
     assert client.get(f"/training/plans/{course.plan.pk}/").status_code == 403
     assert client.get(f"/training/plans/{course.plan.pk}/export.xlsx").status_code == 403
+
+
+def test_the_evaluation_form_says_what_is_missing(approved_plan, officer, auditor, client_for):
+    from django.urls import reverse
+
+    url = reverse("training:plan_evaluate", args=[approved_plan.pk])
+    client = client_for(officer)
+    response = client.post(url, {}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    said = [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+    assert said == [("error", "Write the conclusion of the evaluation.")]
+    assert response.redirect_chain[-1][0] == reverse("training:plan", args=[approved_plan.pk])
+    response = client.post(url, {"conclusion": "总体达标"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    said = [(m.level_tag, str(m.message)) for m in response.context["messages"]]
+    assert said == [("success", "The evaluation has been recorded.")]
+    assert approved_plan.evaluations.get().conclusion == "总体达标"
+    # Auditors read the officers' pages and post nothing.
+    assert client_for(auditor).post(url, {"conclusion": "x"}).status_code == 403
+    assert (
+        client_for(auditor).get(reverse("training:plan", args=[approved_plan.pk])).status_code
+        == 200
+    )
