@@ -94,12 +94,11 @@ def import_check(request):
 def import_confirm(request):
     """Import the kept workbook whose SHA-256 the page posted (all rows or none)."""
     _allowed(request)
-    form = ImportConfirmForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Check the workbook first, then confirm on its result page."))
-        return redirect("reporting:import")
-    claimed, ok = pages.attempt(
-        request, lambda: staging.claim(request.session, sha256=form.cleaned_data["sha256"])
+    claimed, ok = pages.submit(
+        request,
+        ImportConfirmForm(request.POST),
+        lambda *, sha256, **_actor: staging.claim(request.session, sha256=sha256),
+        invalid=_("Check the workbook first, then confirm on its result page."),
     )
     if not ok:
         return redirect("reporting:import")

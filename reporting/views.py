@@ -187,22 +187,13 @@ def report_action(request, pk, action):
 def report_submit(request, pk):
     report = _report(request, pk)
     _require(request, "reporting.submission.create", report)
-    form = forms.SubmissionForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        pages.run(
-            request,
-            services.submission_record,
-            success=_("Submission recorded."),
-            report=report,
-            channel=data["channel"],
-            submitted_at=data["submitted_at"],
-            receipt_number=data["receipt_number"],
-            receipt_file=data["receipt_file"],
-            late_reason=data["late_reason"],
-        )
-    else:
-        messages.error(request, _("Check the submission details: %(e)s") % {"e": form.errors})
+    pages.submit(
+        request,
+        forms.SubmissionForm(request.POST, request.FILES),
+        services.submission_record,
+        success=_("Submission recorded."),
+        report=report,
+    )
     return redirect("reporting:report-detail", pk=report.pk)
 
 
@@ -377,16 +368,8 @@ def intel_detail(request, pk):
 def intel_promote(request, pk):
     item = get_object_or_404(selectors.intelligence_list(user=request.user), pk=pk)
     _require(request, "reporting.intelligence.promote", item)
-    form = forms.PromoteForm(request.POST, item=item)
-    if not form.is_valid():
-        messages.error(request, _("Check the incident details: %(e)s") % {"e": form.errors})
-        return redirect("reporting:intel-detail", pk=item.pk)
-    incident, ok = pages.run(
-        request,
-        services.intelligence_promote,
-        item=item,
-        category=form.cleaned_data["category"],
-        title=form.cleaned_data["title"],
+    incident, ok = pages.submit(
+        request, forms.PromoteForm(request.POST, item=item), services.intelligence_promote, item=item
     )
     if not ok:
         return redirect("reporting:intel-detail", pk=item.pk)

@@ -196,3 +196,25 @@ def test_metrics_count_due_on_time_and_late_and_export(
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert any(row[0] == "2026-Q1" and row[3] == 1 for row in values[2:])
+
+
+def test_a_bad_submission_or_promotion_says_what_is_wrong_in_words(client_for, report, handler):
+    """The form's errors are read as a sentence, not as the HTML of an error list."""
+    client = client_for(handler)
+    response = client.post(
+        reverse("reporting:report-submit", args=[report.pk]), {"channel": "nonsense"}, follow=True
+    )
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert text and "<ul" not in text and "errorlist" not in text
+    item = RiskIntelligence.objects.create(
+        kind=RiskIntelligence.Kind.values[0],
+        summary="仿冒本公司App的钓鱼网站",
+        observed_at=timezone.now(),
+        reported_by=handler,
+        source="论坛",
+    )
+    response = client.post(
+        reverse("reporting:intel-promote", args=[item.pk]), {"category": "nonsense"}, follow=True
+    )
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert text and "<ul" not in text and "errorlist" not in text
