@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.directory import env_flag  # the one reading of a true/false variable
+
 OIDC_BACKEND = "accounts.oidc.OIDCBackend"
 MODEL_BACKEND = "accounts.backends.RoleBackend"
 BREAK_GLASS_BACKEND = "accounts.backends.BreakGlassBackend"
@@ -42,17 +44,6 @@ def _url(values: Mapping[str, str], name: str, what: str = "") -> str:
     if not value.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"{name} must be an http(s) URL, not {value!r}.")
     return value
-
-
-def _flag(values: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = values.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
 def oidc_role_groups(values: Mapping[str, str]) -> dict[str, str]:
@@ -107,10 +98,10 @@ def oidc_settings(values: Mapping[str, str], backends: list[str]) -> dict[str, A
         "OIDC_RP_CLIENT_SECRET": _required(values, "OIDC_RP_CLIENT_SECRET"),
         "OIDC_RP_SIGN_ALGO": algorithm,
         "OIDC_RP_SCOPES": " ".join(scopes),
-        "OIDC_USE_PKCE": _flag(values, "OIDC_USE_PKCE", True),
-        "OIDC_VERIFY_SSL": _flag(values, "OIDC_VERIFY_SSL", True),
+        "OIDC_USE_PKCE": env_flag(values, "OIDC_USE_PKCE", True),
+        "OIDC_VERIFY_SSL": env_flag(values, "OIDC_VERIFY_SSL", True),
         "OIDC_TIMEOUT": timeout,
-        "OIDC_CREATE_USER": _flag(values, "OIDC_CREATE_USER", True),
+        "OIDC_CREATE_USER": env_flag(values, "OIDC_CREATE_USER", True),
         # ours (accounts.oidc)
         "OIDC_CLAIM_USERNAME": username_claim,
         "OIDC_CLAIM_GROUPS": values.get("OIDC_CLAIM_GROUPS", "groups").strip(),

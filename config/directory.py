@@ -26,7 +26,7 @@ GROUP_TYPES = ("groupOfNames", "groupOfUniqueNames", "activeDirectory", "posixGr
 LOCAL_SIGN_IN_CHOICES = ("administrators", "all")
 
 
-def _flag(values: Mapping[str, str], name: str, default: bool) -> bool:
+def env_flag(values: Mapping[str, str], name: str, default: bool) -> bool:
     raw = values.get(name, "").strip().lower()
     if not raw:
         return default
@@ -107,7 +107,7 @@ def ldap_settings(values: Mapping[str, str]) -> dict[str, Any]:
     return {
         "AUTHENTICATION_BACKENDS": [AXES_BACKEND, DIRECTORY_BACKEND, LOCAL_BACKEND],
         "AUTH_LDAP_SERVER_URI": uri,
-        "AUTH_LDAP_START_TLS": _flag(values, "LDAP_START_TLS", False),
+        "AUTH_LDAP_START_TLS": env_flag(values, "LDAP_START_TLS", False),
         "AUTH_LDAP_BIND_DN": values.get("LDAP_BIND_DN", "").strip(),
         "AUTH_LDAP_BIND_PASSWORD": values.get("LDAP_BIND_PASSWORD", ""),
         "AUTH_LDAP_USER_SEARCH": LDAPSearch(
