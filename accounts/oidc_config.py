@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.directory import env_flag  # the one reading of a true/false variable
+from config.directory import env_flag, local_sign_in  # one reading of each variable
 
 OIDC_BACKEND = "accounts.oidc.OIDCBackend"
 MODEL_BACKEND = "accounts.backends.RoleBackend"
@@ -27,7 +27,6 @@ ENDPOINTS = {
     "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
 }
 SIGN_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
-LOCAL_SIGN_IN_CHOICES = ("administrators", "all")
 ROLE_PREFIX = "OIDC_ROLE_"
 
 
@@ -67,9 +66,7 @@ def oidc_settings(values: Mapping[str, str], backends: list[str]) -> dict[str, A
             f"OIDC_RP_SIGN_ALGO must be one of {', '.join(SIGN_ALGORITHMS)} (the provider signs "
             "ID tokens with its private key; the client secret never signs)."
         )
-    local = values.get("LOCAL_SIGN_IN", "administrators").strip()
-    if local not in LOCAL_SIGN_IN_CHOICES:
-        raise ImproperlyConfigured("LOCAL_SIGN_IN must be 'administrators' or 'all'.")
+    local = local_sign_in(values)
     scopes = values.get("OIDC_RP_SCOPES", "openid email profile").split()
     if "openid" not in scopes:
         raise ImproperlyConfigured("OIDC_RP_SCOPES must include openid.")

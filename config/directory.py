@@ -26,6 +26,14 @@ GROUP_TYPES = ("groupOfNames", "groupOfUniqueNames", "activeDirectory", "posixGr
 LOCAL_SIGN_IN_CHOICES = ("administrators", "all")
 
 
+def local_sign_in(values: Mapping[str, str]) -> str:
+    """Who still signs in with a local password beside the directory or the provider."""
+    local = values.get("LOCAL_SIGN_IN", "administrators").strip()
+    if local not in LOCAL_SIGN_IN_CHOICES:
+        raise ImproperlyConfigured("LOCAL_SIGN_IN must be 'administrators' or 'all'.")
+    return local
+
+
 def env_flag(values: Mapping[str, str], name: str, default: bool) -> bool:
     raw = values.get(name, "").strip().lower()
     if not raw:
@@ -80,9 +88,7 @@ def ldap_settings(values: Mapping[str, str]) -> dict[str, Any]:
     group_type = values.get("LDAP_GROUP_TYPE", "groupOfNames").strip()
     if group_type not in GROUP_TYPES:
         raise ImproperlyConfigured(f"LDAP_GROUP_TYPE must be one of {', '.join(GROUP_TYPES)}.")
-    local = values.get("LOCAL_SIGN_IN", "administrators").strip()
-    if local not in LOCAL_SIGN_IN_CHOICES:
-        raise ImproperlyConfigured("LOCAL_SIGN_IN must be 'administrators' or 'all'.")
+    local = local_sign_in(values)
     user_filter = values.get("LDAP_USER_FILTER", "(uid=%(user)s)").strip()
     if "%(user)s" not in user_filter:
         raise ImproperlyConfigured("LDAP_USER_FILTER must contain %(user)s.")
