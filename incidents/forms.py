@@ -378,12 +378,13 @@ class IncidentFilterForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-select-sm"
 
     def filters(self) -> dict[str, str]:
-        """The valid filters as the selector takes them (strings; "" when not set): a value
-        the form refuses is left out (and said under its field)."""
+        """The filters as the selector takes them (strings; "" when not set). A value the form
+        refuses is said under its field and still passed on as given, so the list answers as it
+        always did (no rows for an unknown status, 400 for an assignee that is not a number)."""
         self.is_valid()  # cleaned_data then holds the fields that are valid
-        data = self.cleaned_data
+        data = {**{k: self.data.get(k, "") for k in self.errors}, **self.cleaned_data}
         out = {k: str(data.get(k) or "") for k in ("status", "grade", "category", "assignee")}
-        out["q"] = (data.get("q") or "").strip()
+        out["q"] = str(data.get("q") or "").strip()
         out["overdue"] = "1" if data.get("overdue") else ""
         return out
 
