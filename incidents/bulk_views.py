@@ -1,7 +1,6 @@
 """Bulk actions' pages (incidents.bulk): one POST URL per action (the kit), the result per item
 on a page of its own; the export answers an Excel file of the selected cases one may see."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,24 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import pages
-from core.errors import ApplicationError
 from core.exports import download, xlsx_bytes
 
-from . import bulk
+from . import bulk, forms
 
 
-def _assignee(request):
-    raw = request.POST.get("assignee", "")
-    user = (
-        get_user_model().objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
-    )
-    if user is None:
-        raise ApplicationError(_("Choose who to assign to."))
-    return user
+def _results(request, title, form, service, back, rename=None):
+    """Validate the toolbar's `form` and run `service(actor, ids, **cleaned_data)` through the
+    kit (the ticked rows' ids parsed inside, so a bad selection is said like a service's
+    refusal); the result per item on a page of its own, or back to the list with the message."""
 
+    def call(*, actor, **data):
+        return service(actor=actor, ids=bulk.parse_ids(request.POST.getlist("ids")), **data)
 
-def _results(request, title, call, back):
-    outcome = pages.attempt(request, lambda: call(bulk.parse_ids(request.POST.getlist("ids"))))
+    outcome = pages.submit(request, form, call, rename=rename)
     if not outcome.ok:
         return redirect(back)
     results = outcome.result
@@ -53,10 +48,7 @@ def _back(request, default: str) -> str:
 def incidents_assign(request):
     back = _back(request, "/incidents/")
     return _results(
-        request,
-        _("Assign"),
-        lambda ids: bulk.incidents_assign(actor=request.user, ids=ids, assignee=_assignee(request)),
-        back,
+        request, _("Assign"), forms.BulkAssignForm(request.POST), bulk.incidents_assign, back
     )
 
 
@@ -67,10 +59,10 @@ def incidents_tag(request):
     return _results(
         request,
         _("Add a tag"),
-        lambda ids: bulk.incidents_tag(
-            actor=request.user, ids=ids, name=request.POST.get("tag", "")
-        ),
+        forms.BulkTagForm(request.POST),
+        bulk.incidents_tag,
         back,
+        rename={"tag": "name"},
     )
 
 
@@ -81,9 +73,8 @@ def incidents_status(request):
     return _results(
         request,
         _("Change status"),
-        lambda ids: bulk.incidents_move(
-            actor=request.user, ids=ids, status=request.POST.get("status", "")
-        ),
+        forms.BulkStatusForm(request.POST),
+        bulk.incidents_move,
         back,
     )
 
@@ -138,10 +129,7 @@ def incidents_export(request):
 def tasks_assign(request):
     back = _back(request, "/")
     return _results(
-        request,
-        _("Assign"),
-        lambda ids: bulk.tasks_assign(actor=request.user, ids=ids, assignee=_assignee(request)),
-        back,
+        request, _("Assign"), forms.TaskBulkAssignForm(request.POST), bulk.tasks_assign, back
     )
 
 
@@ -152,8 +140,7 @@ def tasks_state(request):
     return _results(
         request,
         _("Change status"),
-        lambda ids: bulk.tasks_set_state(
-            actor=request.user, ids=ids, state=request.POST.get("state", "")
-        ),
+        forms.TaskBulkStateForm(request.POST),
+        bulk.tasks_set_state,
         back,
     )

@@ -7,6 +7,7 @@ from accounts.roles import Role
 from core.uploads import UploadValidator
 
 from . import fields as editable
+from .bulk import STATUS_MOVES, TAG_MAX
 from .models import (
     EVIDENCE_KINDS,
     AffectedSystem,
@@ -14,6 +15,7 @@ from .models import (
     Grade,
     GradingCriterion,
     Incident,
+    IncidentTask,
     TimelineEntry,
 )
 
@@ -246,10 +248,19 @@ class NoteForm(forms.Form):
 
 
 class RectificationDoneForm(NoteForm):
-    """Completing a rectification item: what was done, and a file as evidence if there is one."""
+    """Completing a rectification item: what was done (the service refuses an empty note with
+    the same words), and a file as evidence if there is one. My rectification items shows one
+    per open item: `auto_id=f"id_r{item.pk}_%s"` keeps their ids apart and the posted names
+    (note, file) those the incident page's form posts."""
 
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Describe what was done.")},
+    )
     file = forms.FileField(
-        label=_("File"), required=False, validators=[UploadValidator(kinds=EVIDENCE_KINDS)]
+        label=_("Evidence"), required=False, validators=[UploadValidator(kinds=EVIDENCE_KINDS)]
     )
 
 
@@ -323,3 +334,167 @@ class CloseConcernForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give the reporter a reason for closing the concern.")},
     )
+
+
+# --- the list's filters and the bulk toolbars (GET filters and small action forms) ----------------
+
+
+class IncidentFilterForm(forms.Form):
+    """The incident list's filters (GET; the query parameters' names are the fields'). The
+    choices come from the view, which has them already (per-language label tables, the handlers
+    read once), so the form adds no query."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Reference or title"),
+                "class": "form-control-sm",
+            }
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    grade = forms.ChoiceField(label=_("Grade"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    overdue = forms.BooleanField(
+        label=_("Overdue only"),
+        required=False,
+        # The parameter reads overdue=1, as links and bookmarks made before this form do.
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
+
+    def __init__(self, *args, statuses=(), grades=(), categories=(), assignees=(), **kwargs):
+        kwargs.setdefault("auto_id", "f-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *statuses]
+        self.fields["grade"].choices = [("", _("All grades")), ("none", _("Not graded")), *grades]
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+        self.fields["assignee"].choices = [("", _("Anyone")), *((str(i), n) for i, n in assignees)]
+        for name in ("status", "grade", "category", "assignee"):
+            self.fields[name].widget.attrs["class"] = "form-select-sm"
+
+    def filters(self) -> dict[str, str]:
+        """The filters as the selector takes them (strings; "" when not set). A value the form
+        refuses is said under its field and still passed on as given, so the list answers as it
+        always did (no rows for an unknown status, 400 for an assignee that is not a number)."""
+        self.is_valid()  # cleaned_data then holds the fields that are valid
+        data = {**{k: self.data.get(k, "") for k in self.errors}, **self.cleaned_data}
+        out = {k: str(data.get(k) or "") for k in ("status", "grade", "category", "assignee")}
+        out["q"] = str(data.get("q") or "").strip()
+        out["overdue"] = "1" if data.get("overdue") else ""
+        return out
+
+
+class _AssigneeForm(forms.Form):
+    """Assign the ticked rows: any active user is accepted (the service checks who may take
+    the work); the select offers the handlers the view passes in. The toolbar's other buttons
+    post the same HTML form: no field of it may be required in the browser."""
+
+    use_required_attribute = False
+
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        queryset=User.objects.filter(is_active=True),
+        empty_label=_("Assign to…"),
+        error_messages={
+            "required": _("Choose who to assign to."),
+            "invalid_choice": _("Choose who to assign to."),
+        },
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["assignee"].widget
+        widget.choices = [("", _("Assign to…")), *choices]
+        widget.attrs.update({"class": "form-select form-select-sm", "aria-label": _("Assignee")})
+
+
+class BulkAssignForm(_AssigneeForm):
+    """The incident list's bulk toolbar: assign the ticked cases."""
+
+
+class TaskBulkAssignForm(_AssigneeForm):
+    """The incident page's task toolbar: assign the ticked tasks."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_task_%s")
+        super().__init__(*args, **kwargs)
+
+
+class BulkTagForm(forms.Form):
+    """The incident list's bulk toolbar: tag the ticked cases (the service says what is wrong
+    with an empty or a long tag)."""
+
+    use_required_attribute = False
+
+    tag = forms.CharField(
+        label=_("Tag"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].widget.attrs.update(
+            {"maxlength": TAG_MAX, "placeholder": _("Tag"), "aria-label": _("Tag")}
+        )
+
+
+class BulkStatusForm(forms.Form):
+    """The incident list's bulk toolbar: move the ticked cases to a status."""
+
+    use_required_attribute = False
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        error_messages={
+            "required": _("Choose a status the list can move cases to."),
+            "invalid_choice": _("Choose a status the list can move cases to."),
+        },
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(v, label) for v, (_s, label) in STATUS_MOVES.items()]
+        self.fields["status"].widget.attrs["aria-label"] = _("Status")
+
+
+class TaskBulkStateForm(forms.Form):
+    """The incident page's task toolbar: set the ticked tasks' state."""
+
+    use_required_attribute = False
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        error_messages={
+            "required": _("Choose a valid task state."),
+            "invalid_choice": _("Choose a valid task state."),
+        },
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_task_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = IncidentTask.State.choices
+        self.fields["state"].widget.attrs["aria-label"] = _("State")
+
+
+class ConcernFilterForm(forms.Form):
+    """The concern queue's filter (GET ?state=; the submitted ones when none is asked for)."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=Concern.State.choices,
+        widget=forms.Select(attrs={"class": "form-select-sm w-auto", "data-autosubmit": ""}),
+    )
+
+    def state_or_default(self) -> str:
+        valid = self.is_valid() and self.cleaned_data["state"]
+        return self.cleaned_data["state"] if valid else Concern.State.SUBMITTED

@@ -87,6 +87,9 @@ class FollowCodeForm(forms.Form):
 
 
 class FollowAddForm(FollowCodeForm):
+    """Further facts from the anonymous reporter: the code travels along, hidden."""
+
+    code = forms.CharField(label=_("Follow-up code"), max_length=60, widget=forms.HiddenInput)
     body = forms.CharField(
         label=_("Further facts"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

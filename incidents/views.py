@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from core.labels import choice_labels
 from core.templatetags import ui
 
-from . import bulk, clocks, forms, page_forms, selectors, services
+from . import clocks, forms, page_forms, selectors, services
 from .models import (
     Concern,
     Evidence,
@@ -28,6 +28,7 @@ from .models import (
     RectificationItem,
     is_compliance_head,
 )
+from .plan_forms import MessageForm
 
 
 def _require_worker(user):
@@ -42,8 +43,17 @@ def _require_worker(user):
 def incident_list(request):
     if not policy.allows(request.user, "incidents.read"):
         raise PermissionDenied
-    filters = {k: request.GET.get(k, "") for k in ("status", "grade", "category", "assignee", "q")}
-    filters["overdue"] = request.GET.get("overdue", "")
+    # Labels from the per-language tables: get_FOO_display() re-translates every choice per call.
+    categories, statuses = choice_labels(Incident.Category), choice_labels(Incident.Status)
+    handlers = selectors.people_choices()["handlers"]
+    filter_form = forms.IncidentFilterForm(
+        request.GET,
+        statuses=statuses.items(),
+        grades=choice_labels(Grade).items(),
+        categories=categories.items(),
+        assignees=handlers,
+    )
+    filters = filter_form.filters()
     sort = request.GET.get("sort", "")
     sort = sort if sort.lstrip("-") in selectors.SORTS else ""
     qs = selectors.incident_list(user=request.user, filters={**filters, "sort": sort})
@@ -52,8 +62,6 @@ def incident_list(request):
     except ValueError:
         per_page = 25
     page = Paginator(qs, per_page).get_page(request.GET.get("page"))
-    # Labels from the per-language tables: get_FOO_display() re-translates every choice per call.
-    categories, statuses = choice_labels(Incident.Category), choice_labels(Incident.Status)
     for i in page:
         i.category_label = categories.get(i.category, i.category)
         i.status_label = statuses.get(i.status, i.status)
@@ -72,6 +80,7 @@ def incident_list(request):
             ("discovered_at", _("Discovered")),
         )
     ]
+    can_work = policy.allows(request.user, "incidents.case.work")
     ctx = {
         "page": page,
         "filters": filters,
@@ -80,12 +89,11 @@ def incident_list(request):
         "columns": {c[0]: c for c in columns},
         "active_filters": sum(1 for k, v in filters.items() if v and k != "q"),
         "per_page": per_page,
-        "statuses": statuses.items(),
-        "grades": choice_labels(Grade).items(),
-        "categories": categories.items(),
-        "assignees": selectors.people_choices()["handlers"],
-        "can_work": policy.allows(request.user, "incidents.case.work"),
-        "bulk_moves": [(v, label) for v, (_s, label) in bulk.STATUS_MOVES.items()],
+        "filter_form": filter_form,
+        "can_work": can_work,
+        "bulk_assign_form": forms.BulkAssignForm(choices=handlers) if can_work else None,
+        "bulk_status_form": forms.BulkStatusForm() if can_work else None,
+        "bulk_tag_form": forms.BulkTagForm() if can_work else None,
     }
     return render(request, "incidents/list.html", ctx)
 
@@ -99,8 +107,10 @@ def incident_detail(request, pk):
     ctx.update(
         can_work=working,
         # The task table's bulk toolbar (incidents/_task_bulk_toolbar.html).
-        task_assignees=selectors.people_choices()["handlers"] if working else [],
-        task_states=IncidentTask.State.choices,
+        task_assign_form=forms.TaskBulkAssignForm(choices=selectors.people_choices()["handlers"])
+        if working
+        else None,
+        task_state_form=forms.TaskBulkStateForm() if working else None,
         report_clocks=[c for c in case_clocks if c.section == "reporting"],
         nearest_clock=clocks.nearest(case_clocks)
         if incident.status != Incident.Status.CLOSED
@@ -332,15 +342,13 @@ def rectification_action(request, item_pk, action):
     item = get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=item_pk)
 
     @transaction.atomic
-    def act(*, actor, note):
+    def act(*, actor, note, file=None):
         if action == "complete":
             if not policy.allows(actor, "incidents.rectification.complete", item):
                 raise PermissionDenied
             services.rectification_complete(item=item, actor=actor, note=note)
-            if request.FILES.get("file"):
-                services.evidence_add(
-                    rectification_item=item, actor=actor, file=request.FILES["file"]
-                )
+            if file:
+                services.evidence_add(rectification_item=item, actor=actor, file=file)
         elif action in ("verify", "reject"):
             if not policy.allows(actor, "incidents.rectification.verify", item):
                 raise PermissionDenied
@@ -350,7 +358,12 @@ def rectification_action(request, item_pk, action):
         else:
             raise ApplicationError(_("Unknown action."))
 
-    pages.submit(request, forms.NoteForm(request.POST), act)
+    form = (
+        forms.RectificationDoneForm(request.POST, request.FILES)
+        if action == "complete"
+        else forms.NoteForm(request.POST)
+    )
+    pages.submit(request, form, act)
     if item.incident_id and policy.allows(request.user, "incidents.case.work"):
         return redirect(item.incident)
     return redirect("incidents:my-rectifications")
@@ -358,7 +371,11 @@ def rectification_action(request, item_pk, action):
 
 @login_required
 def my_rectifications(request):
-    items = selectors.my_rectifications(user=request.user).prefetch_related("evidence")
+    items = list(selectors.my_rectifications(user=request.user).prefetch_related("evidence"))
+    for item in items:
+        if item.state == RectificationItem.State.OPEN:
+            # One form per open item; the auto_id keeps their ids apart, the posted names stay.
+            item.done_form = forms.RectificationDoneForm(auto_id=f"id_r{item.pk}_%s")
     return render(request, "incidents/my_rectifications.html", {"items": items})
 
 
@@ -395,7 +412,12 @@ def my_concerns(request):
 def concern_queue(request):
     if not policy.allows(request.user, "incidents.read"):
         raise PermissionDenied
-    state = request.GET.get("state", Concern.State.SUBMITTED)
+    filter_form = forms.ConcernFilterForm(
+        {"state": request.GET.get("state", Concern.State.SUBMITTED)}
+    )
+    state = filter_form.state_or_default()
+    if filter_form.errors:  # an unknown state shows the submitted ones, as the select says
+        filter_form = forms.ConcernFilterForm({"state": state})
     page = Paginator(selectors.concern_list(user=request.user, state=state), 50).get_page(
         request.GET.get("page")
     )
@@ -405,7 +427,7 @@ def concern_queue(request):
     return render(
         request,
         "incidents/concern_queue.html",
-        {"page": page, "state": state, "states": Concern.State.choices},
+        {"page": page, "state": state, "filter_form": filter_form},
     )
 
 
@@ -431,6 +453,8 @@ def _concern_page(request, concern, *, promote_form=None, close_form=None):
             "reporter_label": concern.reporter_shown_to(request.user),
             "thread": concern.messages.select_related("author"),
             "can_message": policy.allows(request.user, "incidents.concern.message", concern),
+            # Posted to plan_views.concern_message, which validates with the same class.
+            "message_form": MessageForm(),
         },
     )
 

@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.policy import can_write
 
-from .models import ApiToken, Event
+from .models import Alert, ApiToken, Event
 
 
 class TokenForm(forms.Form):
@@ -71,3 +71,24 @@ class ExportForm(forms.Form):
     date_to = forms.DateField(
         label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class AlertFilterForm(forms.Form):
+    """The alert queue's filter (GET ?state=): the new alerts first, then each other state, then
+    all of them; the new ones when none (or an unknown state) is asked for."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select-sm w-auto", "data-autosubmit": ""}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        states = [(Alert.State.NEW, Alert.State.NEW.label)]
+        states += [(v, label) for v, label in Alert.State.choices if v != Alert.State.NEW]
+        self.fields["state"].choices = [*states, ("all", _("All"))]
+
+    def state_or_default(self) -> str:
+        valid = self.is_valid() and self.cleaned_data["state"]
+        return self.cleaned_data["state"] if valid else Alert.State.NEW

@@ -21,6 +21,7 @@ from core import pages
 
 from . import selectors, services
 from .forms import (
+    AlertFilterForm,
     DismissForm,
     ExportForm,
     MergeForm,
@@ -86,17 +87,17 @@ def token_revoke(request, pk):
 def alert_queue(request):
     if not sees_alerts(request.user):
         raise PermissionDenied
-    state = request.GET.get("state", Alert.State.NEW)
-    if state not in Alert.State.values and state != "all":
-        state = Alert.State.NEW
+    filter_form = AlertFilterForm({"state": request.GET.get("state", Alert.State.NEW)})
+    state = filter_form.state_or_default()
+    if filter_form.errors:  # an unknown state shows the new alerts, as the select says
+        filter_form = AlertFilterForm({"state": state})
     page = Paginator(
         selectors.alert_queue(user=request.user, state=None if state == "all" else state), 50
     ).get_page(request.GET.get("page"))
-    states = [(Alert.State.NEW, Alert.State.NEW.label)]
-    states += [(v, label) for v, label in Alert.State.choices if v != Alert.State.NEW]
-    states.append(("all", _("All")))
     return render(
-        request, "integrations/alert_queue.html", {"page": page, "state": state, "states": states}
+        request,
+        "integrations/alert_queue.html",
+        {"page": page, "state": state, "filter_form": filter_form},
     )
 
 
