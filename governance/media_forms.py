@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import UploadValidator
 
 from .fields import EVALUATION_MEASURE, EVALUATION_PLAN, EVALUATION_REPORT, MEDIUM
+from .forms import InlineForm
 from .models import (
     MEDIUM_DOCUMENT_KINDS,
     CatalogueItem,
@@ -192,9 +193,20 @@ class ScopeItemForm(Bootstrap, forms.Form):
         self.fields["counterparty"].queryset = Counterparty.objects.filter(is_active=True)
 
 
-class ObserveForm(Bootstrap, forms.Form):
+class ObserveForm(InlineForm):
+    """The valid records of one scope line, in its table cell."""
+
     valid_records = forms.IntegerField(
         label=_("Valid records observed"), min_value=0, required=False
+    )
+
+
+class EvaluationDecisionForm(InlineForm):
+    """The management layer's comment on the plan or the report (a return says what has to
+    change: the service asks for it)."""
+
+    comment = forms.CharField(
+        label=_("Comment (required to return)"), max_length=2000, required=False
     )
 
 

@@ -309,7 +309,17 @@ def evaluation_detail(request, pk):
             "scope_form": forms.ScopeItemForm(),
             "measure_form": forms.MeasureForm(),
             "monitor_form": forms.MonitorForm(),
-            "comment_form": forms.CommentForm(),
+            "decision_form": forms.EvaluationDecisionForm(),
+            "scope_rows": [
+                (
+                    item,
+                    forms.ObserveForm(
+                        initial={"valid_records": item.valid_records},
+                        auto_id=f"id_observe_{item.pk}_%s",
+                    ),
+                )
+                for item in scope
+            ],
             "steps": _steps(e),
         },
     )
@@ -430,7 +440,7 @@ def _simple(service, success, *, comment=False):
         if comment:
             pages.submit(
                 request,
-                forms.CommentForm(request.POST),
+                forms.EvaluationDecisionForm(request.POST),
                 service,
                 success=success,
                 evaluation=e,
