@@ -37,7 +37,14 @@ def fields_only(**options) -> FormHelper:
 class InlineForm(forms.Form):
     """A one-line action form (a comment beside its buttons, a number in a table cell): crispy's
     inline layout, whose label stays for screen readers and reads as the placeholder. The action
-    redirects back, so an error is said as a message (core.pages.submit)."""
+    redirects back, so an error is said as a message (core.pages.submit). Its inputs are the
+    small size of the buttons beside them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{css} form-control-sm".strip()
 
     @property
     def helper(self) -> FormHelper:

@@ -196,9 +196,7 @@ class ScopeItemForm(Bootstrap, forms.Form):
 class ObserveForm(InlineForm):
     """The valid records of one scope line, in its table cell."""
 
-    valid_records = forms.IntegerField(
-        label=_("Valid records observed"), min_value=0, required=False
-    )
+    valid_records = forms.IntegerField(label=_("Valid records"), min_value=0, required=False)
 
 
 class EvaluationDecisionForm(InlineForm):
