@@ -112,13 +112,18 @@ class UseRequestForm(Bootstrap, forms.Form):
         self.fields["items"].queryset = items
 
 
-class CommentForm(Bootstrap, forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea
-    )
+class CommentForm(InlineForm):
+    """The custodian's decision on a use request, beside its two buttons."""
+
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False)
 
 
-class ReturnForm(Bootstrap, forms.Form):
+class HandoverDeclineForm(InlineForm):
+    # Not required here: the service asks the policy first, then says why a reason is needed.
+    comment = forms.CharField(label=_("Why it does not go ahead"), max_length=2000, required=False)
+
+
+class ReturnForm(InlineForm):
     condition = forms.CharField(label=_("Condition on return"), max_length=200, required=False)
 
 
