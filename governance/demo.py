@@ -267,7 +267,6 @@ def _meetings(users, today):
             services.meeting_minutes_approve(meeting=meeting, actor=users["compliance2"])
 
 
-
 def _demo_use_request(medium, who, officer, today):
     """A loan approved by an officer, when the catalogue has an item the medium may carry."""
     from .models import CatalogueItem

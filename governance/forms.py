@@ -1,3 +1,4 @@
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from .models import (
     AGREEMENT_DOCUMENT_KINDS,
     EVIDENCE_FILE_KINDS,
     MEETING_ATTACHMENT_KINDS,
+    AdoptedChange,
     CooperationAgreement,
     Counterparty,
     DataLevel,
@@ -19,6 +21,38 @@ from .models import (
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def fields_only(**options) -> FormHelper:
+    """A crispy helper for `{% crispy form %}` inside a page's own <form> (its own buttons, its
+    own action URL): fields only, no <form> tag and no second CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    for name, value in options.items():
+        setattr(helper, name, value)
+    return helper
+
+
+class InlineForm(forms.Form):
+    """A one-line action form (a comment beside its buttons, a number in a table cell): crispy's
+    inline layout, whose label stays for screen readers and reads as the placeholder. The action
+    redirects back, so an error is said as a message (core.pages.submit). Its inputs are the
+    small size of the buttons beside them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{css} form-control-sm".strip()
+
+    @property
+    def helper(self) -> FormHelper:
+        return fields_only(field_template="bootstrap5/layout/inline_field.html")
+
+
+class InlineCommentForm(InlineForm):
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False)
 
 
 class RegistrationForm(forms.Form):
@@ -52,12 +86,31 @@ class RegistrationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """The comment or reason of an agreement's approval step (a return or a termination says
+    why: the service asks for it)."""
+
     comment = forms.CharField(
-        label=_("Comment"),
+        label=_("Comment or reason"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class SuspensionForm(forms.Form):
+    """Why an agreement is suspended, or, once suspended, how the partner's remedy was verified."""
+
+    comment = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, suspended: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comment"]
+        if suspended:
+            field.label = _("How the remedy was verified")
+            field.error_messages["required"] = _("Say how the remedy was verified.")
+        else:
+            field.label = _("Reason for suspension")
+            field.error_messages["required"] = _("Say why the agreement is suspended.")
 
 
 class TerminateForm(forms.Form):
@@ -113,6 +166,11 @@ class MinutesForm(forms.Form):
         ),
     )
 
+    @property
+    def helper(self) -> FormHelper:
+        # The card's title names the minutes: the label is there for screen readers.
+        return fields_only(label_class="visually-hidden")
+
 
 class AttendanceForm(forms.Form):
     present = forms.ModelMultipleChoiceField(
@@ -129,7 +187,29 @@ class AttendanceForm(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(
-        label=_("Decision"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Decision"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("A decision needs its text.")},
+    )
+
+
+class AdoptedChangeForm(forms.Form):
+    """A plan or process change the annual review adopted (O3)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=AdoptedChange.Kind.choices,
+        error_messages={
+            "required": _("Say whether the change is to a plan or to the process."),
+            "invalid_choice": _("Say whether the change is to a plan or to the process."),
+        },
+    )
+    text = forms.CharField(
+        label=_("Adopted change"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Describe the adopted change.")},
     )
 
 

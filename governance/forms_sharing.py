@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import visible_to
 
+from .forms import InlineForm
 from .models import (
     CatalogueItem,
     CooperationAgreement,
@@ -67,9 +68,16 @@ class CatalogueImportForm(BootstrapForm):
     )
 
 
+class CatalogueApprovalForm(InlineForm):
+    comment = forms.CharField(label=_("Approval comment"), max_length=2000, required=False)
+
+
 class CommentForm(BootstrapForm):
+    """An approver's decision on a sharing request (a refusal says why: the service asks)."""
+
     comment = forms.CharField(
         label=_("Comment"),
+        help_text=_("Required when refusing."),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -152,5 +160,23 @@ class AssessmentForm(BootstrapForm):
     )
 
 
-class ChecksumForm(BootstrapForm):
-    checksum = forms.CharField(label=_("Checksum (SHA-256)"), max_length=64)
+class ChecksumForm(InlineForm):
+    checksum = forms.CharField(
+        label=_("Checksum (SHA-256)"),
+        max_length=64,
+        error_messages={"required": _("A checksum must be 64 hexadecimal digits (SHA-256).")},
+    )
+
+
+class UsagePeriodForm(forms.Form):
+    """The usage page's period (a GET filter): the last so many days."""
+
+    DEFAULT_DAYS = 90
+
+    days = forms.IntegerField(
+        label=_("Last days"),
+        min_value=1,
+        max_value=3660,
+        required=False,
+        initial=DEFAULT_DAYS,
+    )

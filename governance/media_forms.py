@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import UploadValidator
 
 from .fields import EVALUATION_MEASURE, EVALUATION_PLAN, EVALUATION_REPORT, MEDIUM
+from .forms import InlineForm
 from .models import (
     MEDIUM_DOCUMENT_KINDS,
     CatalogueItem,
@@ -111,13 +112,18 @@ class UseRequestForm(Bootstrap, forms.Form):
         self.fields["items"].queryset = items
 
 
-class CommentForm(Bootstrap, forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea
-    )
+class CommentForm(InlineForm):
+    """The custodian's decision on a use request, beside its two buttons."""
+
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False)
 
 
-class ReturnForm(Bootstrap, forms.Form):
+class HandoverDeclineForm(InlineForm):
+    # Not required here: the service asks the policy first, then says why a reason is needed.
+    comment = forms.CharField(label=_("Why it does not go ahead"), max_length=2000, required=False)
+
+
+class ReturnForm(InlineForm):
     condition = forms.CharField(label=_("Condition on return"), max_length=200, required=False)
 
 
@@ -192,9 +198,18 @@ class ScopeItemForm(Bootstrap, forms.Form):
         self.fields["counterparty"].queryset = Counterparty.objects.filter(is_active=True)
 
 
-class ObserveForm(Bootstrap, forms.Form):
-    valid_records = forms.IntegerField(
-        label=_("Valid records observed"), min_value=0, required=False
+class ObserveForm(InlineForm):
+    """The valid records of one scope line, in its table cell."""
+
+    valid_records = forms.IntegerField(label=_("Valid records"), min_value=0, required=False)
+
+
+class EvaluationDecisionForm(InlineForm):
+    """The management layer's comment on the plan or the report (a return says what has to
+    change: the service asks for it)."""
+
+    comment = forms.CharField(
+        label=_("Comment (required to return)"), max_length=2000, required=False
     )
 
 

@@ -101,8 +101,16 @@ def medium_detail(request, pk):
             "liability_form": forms.LiabilityAgreementForm(
                 initial={"owner_name": medium.owner_name}
             ),
-            "comment_form": forms.CommentForm(),
-            "return_form": forms.ReturnForm(),
+            "decline_form": forms.HandoverDeclineForm(),
+            # Each request's own action forms, with their own ids (the label names its field).
+            "request_rows": [
+                (
+                    r,
+                    forms.CommentForm(auto_id=f"id_use_{r.pk}_%s"),
+                    forms.ReturnForm(auto_id=f"id_use_{r.pk}_%s"),
+                )
+                for r in requests
+            ],
         },
     )
 
@@ -225,7 +233,7 @@ def medium_handover_decline(request, pk, handover_pk):
     handover = _handover(request, pk, handover_pk)
     pages.submit(
         request,
-        forms.CommentForm(request.POST),
+        forms.HandoverDeclineForm(request.POST),
         media_services.medium_handover_decline,
         success=_("Handover stopped; the custodian stays."),
         handover=handover,
@@ -309,7 +317,17 @@ def evaluation_detail(request, pk):
             "scope_form": forms.ScopeItemForm(),
             "measure_form": forms.MeasureForm(),
             "monitor_form": forms.MonitorForm(),
-            "comment_form": forms.CommentForm(),
+            "decision_form": forms.EvaluationDecisionForm(),
+            "scope_rows": [
+                (
+                    item,
+                    forms.ObserveForm(
+                        initial={"valid_records": item.valid_records},
+                        auto_id=f"id_observe_{item.pk}_%s",
+                    ),
+                )
+                for item in scope
+            ],
             "steps": _steps(e),
         },
     )
@@ -430,7 +448,7 @@ def _simple(service, success, *, comment=False):
         if comment:
             pages.submit(
                 request,
-                forms.CommentForm(request.POST),
+                forms.EvaluationDecisionForm(request.POST),
                 service,
                 success=success,
                 evaluation=e,

@@ -1,6 +1,7 @@
 """Pages: thin views that parse input, call one service or selector, and render."""
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,28 +21,12 @@ from . import exports, forms, selectors, services
 from .charts import year_bars, year_bars_options
 from .models import (
     ActionItem,
-    AdoptedChange,
     CooperationAgreement,
     Meeting,
     ObligationPeriod,
     SharingRegistration,
 )
 from .tables import SharingLogTable
-
-
-def _limited(request, form_class, field, post_name=None):
-    """One posted text through its form's limits (length). Returns the value, or None after an
-    error message. A missing value is passed on as "" so the service's own message explains it."""
-    post_name = post_name or field
-    form = form_class({field: request.POST.get(post_name, "")})
-    if form.is_valid():
-        return form.cleaned_data[field]
-    errors = [e for e in form.errors.as_data().get(field, []) if e.code != "required"]
-    if not errors:
-        return ""
-    messages.error(request, " ".join(m for e in errors for m in e.messages))
-    return None
-
 
 # --- dashboard --------------------------------------------------------------------------------
 
@@ -155,6 +140,10 @@ def agreement_detail(request, pk):
             "deadlines": deadlines_for(agreement),
             "amendments": agreement.amendments.all(),
             "document_form": forms.DocumentForm(),
+            "decision_form": forms.DecisionForm(),
+            "suspension_form": forms.SuspensionForm(
+                suspended=agreement.suspended_at is not None, auto_id="id_suspension_%s"
+            ),
             "can_write": policy.allows(request.user, "governance.agreement.change", agreement),
             "can_suspend": policy.allows(request.user, "governance.agreement.suspend", agreement),
         },
@@ -187,11 +176,16 @@ def agreement_submit(request, pk):
     return redirect(agreement)
 
 
-def _agreement_decision(request, pk, service, success, argument):
+def _agreement_decision(request, pk, service, success, argument, form_class=forms.DecisionForm):
     agreement = _agreement(request, pk)
-    text = _limited(request, forms.DecisionForm, "comment")
-    if text is not None:
-        pages.run(request, service, success=success, agreement=agreement, **{argument: text})
+    pages.submit(
+        request,
+        form_class(request.POST),
+        service,
+        success=success,
+        rename={"comment": argument},
+        agreement=agreement,
+    )
     return redirect(agreement)
 
 
@@ -219,14 +213,24 @@ def agreement_terminate(request, pk):
 @writer_action
 def agreement_suspend(request, pk):
     return _agreement_decision(
-        request, pk, services.agreement_suspend, _("Agreement suspended."), "reason"
+        request,
+        pk,
+        services.agreement_suspend,
+        _("Agreement suspended."),
+        "reason",
+        form_class=forms.SuspensionForm,
     )
 
 
 @writer_action
 def agreement_resume(request, pk):
     return _agreement_decision(
-        request, pk, services.agreement_resume, _("Agreement resumed."), "note"
+        request,
+        pk,
+        services.agreement_resume,
+        _("Agreement resumed."),
+        "note",
+        form_class=partial(forms.SuspensionForm, suspended=True),
     )
 
 
@@ -257,7 +261,16 @@ def registration_list(request):
     return render(
         request,
         "governance/registration_list.html",
-        {"form": form, "registrations": registrations, "can_write": can_write(request.user)},
+        {
+            "form": form,
+            "registrations": registrations,
+            "can_write": can_write(request.user),
+            # One comment form a row, each with its own ids (the label names its field).
+            "rows": [
+                (r, forms.InlineCommentForm(auto_id=f"id_registration_{r.pk}_%s"))
+                for r in registrations
+            ],
+        },
     )
 
 
@@ -268,12 +281,12 @@ def registration_approve(request, pk):
         service = services.sharing_registration_authority_approve
     else:
         service = services.sharing_registration_approve
-    pages.run(
+    pages.submit(
         request,
+        forms.InlineCommentForm(request.POST),
         service,
         success=_("Decision recorded."),
         registration=registration,
-        comment=request.POST.get("comment", ""),
     )
     return redirect("governance:registration-list")
 
@@ -281,12 +294,13 @@ def registration_approve(request, pk):
 @writer_action
 def registration_refuse(request, pk):
     registration = get_object_or_404(SharingRegistration.objects.visible_to(request.user), pk=pk)
-    pages.run(
+    pages.submit(
         request,
+        forms.InlineCommentForm(request.POST),
         services.sharing_registration_refuse,
         success=_("Decision recorded."),
+        rename={"comment": "reason"},
         registration=registration,
-        reason=request.POST.get("comment", ""),
     )
     return redirect("governance:registration-list")
 
@@ -375,7 +389,7 @@ def meeting_detail(request, pk):
             "attendees": attendees,
             "decisions": meeting.decisions.all(),
             "adopted_changes": meeting.adopted_changes.all(),
-            "adopted_kinds": AdoptedChange.Kind.choices,
+            "adopt_form": forms.AdoptedChangeForm(auto_id="id_adopt_%s"),
             "actions": meeting.action_items.select_related("owner"),
             "attachments": meeting.attachments.all(),
             "attendance_form": forms.AttendanceForm(
@@ -384,6 +398,9 @@ def meeting_detail(request, pk):
             "action_form": forms.ActionItemForm(
                 initial={"due_on": timezone.localdate() + datetime.timedelta(days=30)}
             ),
+            "minutes_form": forms.MinutesForm(initial={"minutes": meeting.minutes}),
+            "decision_form": forms.TextForm(),
+            "attachment_form": forms.AttachmentForm(),
             # The role in the meeting decides: its organiser (or an officer) writes the record.
             "can_write": policy.allows(request.user, "governance.meeting.minutes", meeting),
         },
@@ -397,15 +414,13 @@ def _meeting(request, pk) -> Meeting:
 @writer_action
 def meeting_minutes(request, pk):
     meeting = _meeting(request, pk)
-    minutes = _limited(request, forms.MinutesForm, "minutes")
-    if minutes is not None:
-        pages.run(
-            request,
-            services.meeting_minutes_save,
-            success=_("Minutes saved."),
-            meeting=meeting,
-            minutes=minutes,
-        )
+    pages.submit(
+        request,
+        forms.MinutesForm(request.POST),
+        services.meeting_minutes_save,
+        success=_("Minutes saved."),
+        meeting=meeting,
+    )
     return redirect(meeting)
 
 
@@ -438,15 +453,13 @@ def meeting_held(request, pk):
 @writer_action
 def meeting_decision(request, pk):
     meeting = _meeting(request, pk)
-    text = _limited(request, forms.TextForm, "text")
-    if text is not None:
-        pages.run(
-            request,
-            services.meeting_decision_add,
-            success=_("Decision added."),
-            meeting=meeting,
-            text=text,
-        )
+    pages.submit(
+        request,
+        forms.TextForm(request.POST),
+        services.meeting_decision_add,
+        success=_("Decision added."),
+        meeting=meeting,
+    )
     return redirect(meeting)
 
 
@@ -454,16 +467,14 @@ def meeting_decision(request, pk):
 def meeting_adopt(request, pk):
     """The annual process review records a plan or process change it adopted (O3)."""
     meeting = _meeting(request, pk)
-    text = _limited(request, forms.TextForm, "text")
-    if text is not None:
-        pages.run(
-            request,
-            services.meeting_adopt_change,
-            success=_("Adopted change recorded; it applies from next year."),
-            meeting=meeting,
-            kind=request.POST.get("kind", ""),
-            description=text,
-        )
+    pages.submit(
+        request,
+        forms.AdoptedChangeForm(request.POST),
+        services.meeting_adopt_change,
+        success=_("Adopted change recorded; it applies from next year."),
+        rename={"text": "description"},
+        meeting=meeting,
+    )
     return redirect(meeting)
 
 

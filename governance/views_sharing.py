@@ -61,6 +61,7 @@ def catalogue(request):
             "items": items[:500],
             "total": items.count(),
             "import_form": forms_sharing.CatalogueImportForm(),
+            "approval_form": forms_sharing.CatalogueApprovalForm(),
             "may_import": policy.allows(request.user, "governance.catalogue.import"),
         },
     )
@@ -99,12 +100,12 @@ def _url(name, *args):
 @writer_action
 def catalogue_approve(request, pk):
     version = get_object_or_404(CatalogueVersion, pk=pk)
-    pages.run(
+    pages.submit(
         request,
+        forms_sharing.CatalogueApprovalForm(request.POST),
         catalogue_services.catalogue_approve,
         success=_("The grading is approved; this version is now in force."),
         version=version,
-        comment=request.POST.get("comment", ""),
     )
     return redirect(f"{_url('governance:catalogue')}?version={version.pk}")
 
@@ -221,14 +222,11 @@ def sharing_request_assess(request, pk):
 
 
 def _decide(request, obj, *, approve: bool):
-    # The services name the sharing request `request`, as the page's HTTP request is named:
-    # hence attempt() with the call spelled out rather than run(request, ..., request=obj).
-    comment = request.POST.get("comment", "")
-    pages.attempt(
+    pages.submit(
         request,
-        lambda: sharing_gate.sharing_request_decide(
-            actor=request.user, request=obj, approve=approve, comment=comment
-        ),
+        forms_sharing.CommentForm(request.POST),
+        # The services name the sharing request `request`, as the page's HTTP request is named.
+        lambda **data: sharing_gate.sharing_request_decide(request=obj, approve=approve, **data),
         success=_("Decision recorded."),
     )
 
@@ -261,12 +259,10 @@ def sharing_request_withdraw(request, pk):
 @writer_action
 def sharing_request_checksum(request, pk):
     obj = _visible_request(request, pk)
-    checksum = request.POST.get("checksum", "")
-    pages.attempt(
+    pages.submit(
         request,
-        lambda: sharing_gate.sharing_request_declare_checksum(
-            actor=request.user, request=obj, checksum=checksum
-        ),
+        forms_sharing.ChecksumForm(request.POST),
+        lambda **data: sharing_gate.sharing_request_declare_checksum(request=obj, **data),
         success=_("Checksum declared."),
     )
     return redirect(obj.get_absolute_url())
@@ -323,14 +319,13 @@ def ledger_usage(request):
     if not policy.allows(request.user, "governance.ledger.export"):
         raise PermissionDenied
     end = today_local()
-    try:
-        days = max(1, min(int(request.GET.get("days", "90")), 3660))
-    except ValueError:
-        days = 90
+    form = forms_sharing.UsagePeriodForm(request.GET or None)
+    # A bad value is shown with its error beside the default period, never a 500.
+    days = (form.cleaned_data["days"] if form.is_valid() else None) or form.DEFAULT_DAYS
     start = end - datetime.timedelta(days=days - 1)
     usage = selectors_sharing.shared_source_usage(start=start, end=end)
     return render(
         request,
         "governance/ledger_usage.html",
-        {"usage": usage, "start": start, "end": end, "days": days},
+        {"usage": usage, "start": start, "end": end, "days": days, "form": form},
     )

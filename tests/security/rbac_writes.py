@@ -730,6 +730,8 @@ BODIES = {
     ("governance:api-agreement-resume", "POST"): {"note": "矩阵"},
     ("governance:registration-approve", "POST"): COMMENT,
     ("governance:registration-refuse", "POST"): COMMENT,
+    # The page validates the checksum's form before the service asks the policy.
+    ("governance:sharing-request-checksum", "POST"): {"checksum": "a" * 64},
     ("governance:meeting-minutes", "POST"): _meeting("minutes", minutes="矩阵纪要"),
     ("governance:meeting-held", "POST"): _meeting(
         "held", present=lambda d: [d.users["handler"].pk], held_at=lambda d: _soon(-1)
