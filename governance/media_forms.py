@@ -1,5 +1,5 @@
 """Forms of the register of sharing media and of the sharing evaluation (Bootstrap 5 classes on
-the widgets; the pages render them with governance/_bs_form.html)."""
+the widgets; the pages render them with the design system's form renderer, crispy)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
