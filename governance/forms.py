@@ -234,3 +234,32 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("File"), required=False, validators=[UploadValidator(kinds=EVIDENCE_FILE_KINDS)]
     )
+
+
+_COMPACT = {"class": "form-select form-select-sm w-auto"}
+
+
+class AgreementFilterForm(forms.Form):
+    """The agreement list's status filter (GET); an unknown status shows every agreement."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *CooperationAgreement.Status.choices],
+        widget=forms.Select(attrs=_COMPACT),
+    )
+
+
+class DashboardYearForm(forms.Form):
+    """The dashboard's year (GET): one of the years it has figures for."""
+
+    year = forms.TypedChoiceField(
+        label=_("Year"),
+        coerce=int,
+        required=False,
+        widget=forms.Select(attrs={**_COMPACT, "data-autosubmit": ""}),
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]

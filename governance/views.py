@@ -46,6 +46,9 @@ def _dashboard_context(request):
     ]
     return {
         "d": dashboard,
+        "year_form": forms.DashboardYearForm(
+            initial={"year": dashboard.year}, years=dashboard.years
+        ),
         "chart": year_bars(dashboard.summaries),
         "chart_options": year_bars_options(dashboard.summaries),
         "statuses": statuses,
@@ -101,15 +104,15 @@ def period_detail(request, pk):
 
 @login_required
 def agreement_list(request):
-    status = request.GET.get("status") or None
+    form = forms.AgreementFilterForm(request.GET)
+    status = (form.cleaned_data["status"] if form.is_valid() else "") or None
     agreements = selectors.agreement_list(user=request.user, status=status)
     return render(
         request,
         "governance/agreement_list.html",
         {
             "agreements": agreements,
-            "statuses": CooperationAgreement.Status.choices,
-            "status": status,
+            "form": form,
             "may_create_agreement": policy.allows(request.user, "governance.agreement.create"),
             "may_create_counterparty": policy.allows(
                 request.user, "governance.counterparty.create"

@@ -5,7 +5,13 @@ from core.uploads import XLSX, UploadValidator
 
 from . import fields as editable
 from .content import FIELD_LABELS, STAGE_FIELDS
-from .models import RECEIPT_KINDS, RegulatorNotice, ReportSubmission, RiskIntelligence
+from .models import (
+    RECEIPT_KINDS,
+    RegulatorNotice,
+    RegulatoryReport,
+    ReportSubmission,
+    RiskIntelligence,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -179,3 +185,16 @@ class YearForm(forms.Form):
     """The year a metrics page shows (GET); anything else shows this year."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+class ReportFilterForm(forms.Form):
+    """The report list's status filter (GET); an unknown status shows every report."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All")), *RegulatoryReport.Status.choices],
+        required=False,
+        widget=forms.Select(
+            attrs={"class": "form-select form-select-sm w-auto", "data-autosubmit": ""}
+        ),
+    )

@@ -55,15 +55,15 @@ def _report(request, pk) -> RegulatoryReport:
 @login_required
 @gate("reporting.read")
 def report_list(request):
-    status = request.GET.get("status") or None
+    form = forms.ReportFilterForm(request.GET)
+    status = (form.cleaned_data["status"] if form.is_valid() else "") or None
     reports = selectors.report_list(user=request.user, status=status)
     return render(
         request,
         "reporting/report_list.html",
         {
             "reports": reports.defer("content")[:500],  # the list never shows the content
-            "statuses": RegulatoryReport.Status.choices,
-            "status": status,
+            "form": form,
             "now": timezone.now(),
         },
     )
