@@ -297,11 +297,11 @@ def summary_lines(f: dict) -> list[str]:
         % ob,
         _("Agreements: %(in_force)s in force, %(expiring)s expiring, %(suspended)s suspended.")
         % ag,
-        (
-            _("Audit chain: intact (%(detail)s)")
-            if f["audit"]["verified"]
-            else _("Audit chain: BROKEN (%(detail)s)")
-        )
+        {
+            True: _("Audit chain: intact (%(detail)s)"),
+            False: _("Audit chain: BROKEN (%(detail)s)"),
+            None: _("Audit chain: %(detail)s"),
+        }[f["audit"]["verified"]]
         % {"detail": f["audit"]["verify_result"]},
     ]
 

@@ -231,6 +231,7 @@ def test_pack_page_and_downloads(demo_firm, client):
     # Opened from the menu, the page shows this year's summary at once, not an empty form.
     first = client.get(reverse("reporting:inspection-pack")).content.decode()
     assert "Audit chain" in first and f'value="{year}-01-01"' in first
+    assert "checked in full in the pack" in first  # the whole trail is walked by the pack
     docx = client.get(reverse("reporting:inspection-pack-download", args=["docx"]), period)
     assert docx.status_code == 200 and docx["Content-Type"].endswith("document")
     xlsx = client.get(reverse("reporting:inspection-pack-download", args=["xlsx"]), period)
