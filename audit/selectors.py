@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import shown
+
 from . import registry
 from .context import Channel
 from .models import AuditEntry
@@ -189,17 +191,13 @@ def _json_value(value):
 
 
 def _json_text(value, labels=None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return str(_("Yes") if value else _("No"))
     if isinstance(value, list):
         return "、".join(_json_text(v, labels) for v in value) or "—"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     if labels is not None and isinstance(value, str) and value in labels:
         return str(labels[value])
-    return str(value)
+    return shown(value)
 
 
 def _json_lines(field, value, only=None) -> list[tuple[str, str]] | None:

@@ -1,6 +1,6 @@
 """Choice labels translated once per language (pages show the same few labels on every row)."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 _cache: dict = {}
 
@@ -13,3 +13,12 @@ def choice_labels(choices_class) -> dict:
     if labels is None:
         labels = _cache[key] = {value: str(label) for value, label in choices_class.choices}
     return labels
+
+
+def shown(value) -> str:
+    """A plain value as a reader sees it: nothing is "—", a truth is 是/否, the rest its text."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return str(value)

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.labels import shown
+
 from .models import GRADE_SEVERITY, Grade, GradingCriterion, GradingCriterionSet
 
 Fact = GradingCriterion.Fact
@@ -157,14 +159,6 @@ def propose(
     return Proposal(criterion_set, Grade.IV, [], facts, catch_all=True)
 
 
-def _fact_text(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return str(_("Yes") if value else _("No"))
-    return str(value)
-
-
 def facts_lines(facts) -> list[tuple[str, str]]:
     """A grade decision's facts as the audit log shows them: each fact by its label, the systems
     by name with their outage."""
@@ -176,13 +170,13 @@ def facts_lines(facts) -> list[tuple[str, str]]:
         if key == "systems":
             names = [
                 _("%(name)s (outage: %(minutes)s min)")
-                % {"name": s.get("name"), "minutes": _fact_text(s.get("outage_minutes"))}
+                % {"name": s.get("name"), "minutes": shown(s.get("outage_minutes"))}
                 for s in value or []
                 if isinstance(s, dict)
             ]
             lines.append((str(_("Affected systems")), "、".join(names) or "—"))
         else:
-            lines.append((str(labels.get(key, key)), _fact_text(value)))
+            lines.append((str(labels.get(key, key)), shown(value)))
     return lines
 
 
