@@ -46,9 +46,8 @@ class GovernanceConfig(AppConfig):
         from . import evaluation_selectors
         from .models.sharing_requests import Approver
 
-        for model in ("governance.SharingRequest", "governance.ApprovalRule"):
-            field = "required_approvers" if model.endswith("Request") else "approvers"
-            read_json_as(model, field, dict(Approver.choices))
+        read_json_as("governance.SharingRequest", "required_approvers", dict(Approver.choices))
+        read_json_as("governance.ApprovalRule", "approvers", dict(Approver.choices))
         read_json_as("governance.SharingEvaluation", "figures", evaluation_selectors.figures_lines)
 
         from security import files
